@@ -1,0 +1,55 @@
+# Thin front for CMake. The two commands a new user needs: `make run` and `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+PORT       ?= 6379
+SERVER      = $(BUILD)/lrukv-server
+
+.PHONY: all build run test unit compat clients asan asan-test bench deps clean format
+
+all: build
+
+deps:
+	@tools/install-deps
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Build, then serve on 127.0.0.1:$(PORT) in the foreground, logging to stderr.
+run: build
+	$(SERVER) --port $(PORT)
+
+# Every test: unit + integration, differential against redis-server, real clients, then the
+# unit and integration tests once more under ASan+UBSan.
+test: build
+	tools/run-tests $(BUILD) $(ASAN_BUILD)
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure
+
+compat: build
+	redis-compat-tests/run --lrukv $(SERVER)
+
+clients: build
+	tests/clients/run $(SERVER)
+
+$(ASAN_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLRUKV_SANITIZE=ON
+
+asan: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+asan-test: asan
+	cd $(ASAN_BUILD) && ctest --output-on-failure
+
+bench: build
+	tools/bench --lrukv $(SERVER)
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

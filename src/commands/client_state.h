@@ -1,0 +1,64 @@
+// ClientState: everything the command layer keeps per connection (selected db, protocol,
+// name, MULTI queue, WATCH list, reply mode). The server owns one per connection and fills in
+// `conn`, the transport facts that CLIENT LIST and INFO print; handlers never see a socket.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lrukv::cmd {
+
+struct CommandSpec;
+
+// Transport facts, kept current by the server before each command runs.
+struct ConnectionInfo {
+  std::string addr;   // "127.0.0.1:52345" or "/tmp/lrukv.sock:0"
+  std::string laddr;  // local address, same form
+  int fd = -1;
+  bool unix_socket = false;
+  int64_t created_ms = 0;           // when accepted
+  int64_t last_interaction_ms = 0;  // last command or read
+  size_t query_buffer_bytes = 0;    // qbuf
+  size_t query_buffer_free = 0;     // qbuf-free
+  size_t output_buffer_bytes = 0;   // omem
+  size_t output_list_len = 0;       // oll
+};
+
+struct QueuedCommand {
+  const CommandSpec* spec = nullptr;
+  std::vector<std::string> args;  // owned copies: the read buffer moves on while queued
+};
+
+enum class ReplyMode { kOn, kOff, kSkipNext, kSkipThis };
+
+struct ClientState {
+  uint64_t id = 0;
+  int db = 0;
+  int protocol = 2;  // RESP version, switched by HELLO
+  bool authenticated = true;  // false until AUTH when requirepass is set
+  std::string name;           // CLIENT SETNAME
+  std::string lib_name;       // CLIENT SETINFO LIB-NAME
+  std::string lib_ver;        // CLIENT SETINFO LIB-VER
+  ReplyMode reply_mode = ReplyMode::kOn;
+  bool no_evict = false;  // CLIENT NO-EVICT (accepted; lrukv never evicts clients)
+  bool no_touch = false;  // CLIENT NO-TOUCH: reads leave LRU order alone
+
+  // MULTI / EXEC
+  bool in_multi = false;
+  bool multi_error = false;  // a command failed to queue: EXEC answers EXECABORT
+  std::vector<QueuedCommand> queued;
+  // WATCH: keys watched, and whether one was modified since (EXEC then answers nil)
+  std::vector<std::pair<int, std::string>> watched;
+  bool watch_dirty = false;
+
+  // Set by a handler; the server acts on them after the reply is written.
+  bool close_after_reply = false;  // QUIT, CLIENT KILL of self, protocol errors
+  bool killed = false;             // closed by CLIENT KILL from another client
+
+  std::string last_command = "NULL";  // "cmd" in CLIENT LIST: the last command's name
+  ConnectionInfo conn;
+};
+
+}  // namespace lrukv::cmd

@@ -1,0 +1,102 @@
+// The command table: one CommandSpec row per command, registered by each family file
+// (RegisterStringCommands, ...), and the Dispatcher that runs a parsed request through it.
+// Everything around a handler happens here, once: lookup, arity, auth, MULTI queueing,
+// eviction before DENYOOM commands, the per-command now_ms snapshot, stats and reply modes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "resp/reply_writer.h"
+#include "src/commands/client_state.h"
+
+namespace lrukv::cmd {
+
+struct ServerContext;
+
+// Command flags, as Redis names them in COMMAND INFO.
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,        // "write": may modify the keyspace
+  kReadOnly = 1u << 1,     // "readonly"
+  kDenyOom = 1u << 2,      // "denyoom": may grow memory; refused with -OOM when over the limit
+  kAdmin = 1u << 3,        // "admin"
+  kPubSub = 1u << 4,       // "pubsub"
+  kNoScript = 1u << 5,     // "noscript"
+  kBlocking = 1u << 6,     // "blocking"
+  kLoading = 1u << 7,      // "loading": allowed while loading a dump
+  kStale = 1u << 8,        // "stale"
+  kSkipMonitor = 1u << 9,  // "skip_monitor"
+  kSkipSlowlog = 1u << 10, // "skip_slowlog"
+  kFast = 1u << 11,        // "fast"
+  kNoAuth = 1u << 12,      // "no_auth": allowed before AUTH
+  kMayReplicate = 1u << 13,  // "may_replicate"
+  kNoMulti = 1u << 14,     // "no_multi": refused inside MULTI
+  kAllowBusy = 1u << 15,   // "allow_busy"
+  kSentinel = 1u << 16,    // "sentinel"
+  kNoMandatoryKeys = 1u << 17,  // "no_mandatory_keys"
+};
+
+struct CommandContext;
+using Handler = void (*)(CommandContext& ctx);
+
+struct CommandSpec {
+  std::string_view name;   // lower case, as COMMAND prints it
+  int arity = 0;           // N: exactly N arguments (name included); -N: at least N
+  uint32_t flags = 0;      // CommandFlag bits
+  int first_key = 0;       // argument index of the first key; 0 = no keys
+  int last_key = 0;        // index of the last key; -1 = the last argument, -2 the one before...
+  int key_step = 0;        // distance between keys (MSET: 2)
+  Handler handler = nullptr;
+  std::string_view acl_categories;  // as COMMAND INFO prints them: "@write @string @slow"
+  std::string_view group;           // COMMAND DOCS group: "string", "generic", "server", ...
+  std::string_view summary;         // COMMAND DOCS summary
+  std::string_view since;           // COMMAND DOCS since, "1.0.0"
+  std::vector<CommandSpec> subcommands;  // CONFIG GET, CLIENT LIST, ... ("config|get")
+};
+
+// What a handler gets: its arguments, its client, the shared server state and a reply writer.
+struct CommandContext {
+  ServerContext& server;
+  ClientState& client;
+  resp::ReplyWriter& reply;
+  std::span<const std::string_view> args;  // args[0] is the command name as sent
+  int64_t now_ms;                           // one time snapshot per command, as Redis
+  const CommandSpec& spec;
+};
+
+class CommandTable {
+ public:
+  void Register(CommandSpec spec);
+  // Case-insensitive; nullptr when unknown.
+  const CommandSpec* Find(std::string_view name) const;
+  const std::vector<const CommandSpec*>& all() const { return ordered_; }
+
+ private:
+  std::unordered_map<std::string, CommandSpec> by_name_;  // key: lower-case name
+  std::vector<const CommandSpec*> ordered_;
+};
+
+// Family registration, one function per family file; RegisterAllCommands calls them all.
+void RegisterStringCommands(CommandTable& table);
+void RegisterKeyspaceCommands(CommandTable& table);
+void RegisterConnectionCommands(CommandTable& table);
+void RegisterTransactionCommands(CommandTable& table);
+void RegisterServerCommands(CommandTable& table);
+void RegisterAllCommands(CommandTable& table);
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(ServerContext& server) : server_(server) {}
+  // Runs one request (args[0] = command name) for `client`, writing its reply to `reply`.
+  void Execute(ClientState& client, std::span<const std::string_view> args,
+               resp::ReplyWriter& reply);
+
+ private:
+  ServerContext& server_;
+};
+
+}  // namespace lrukv::cmd

@@ -1,0 +1,69 @@
+// Config: every configuration directive lrukv knows, with its default, its validation and its
+// current value. One table serves the config file, `--name value` flags, CONFIG GET/SET and
+// CONFIG REWRITE. Hot paths read the typed fields below directly; everything else goes through
+// the directive table by name.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lrukv::cmd {
+
+class Config {
+ public:
+  Config();
+
+  // ---- Typed current values (defaults as DESIGN.md: a local dev cache) ----
+  std::string bind = "127.0.0.1";
+  int port = 6379;
+  int tcp_backlog = 511;
+  std::string unixsocket;       // empty: none
+  int unixsocketperm = 0;       // octal mode; 0: leave as created
+  int64_t timeout_s = 0;        // idle client timeout; 0 = never
+  int64_t tcp_keepalive_s = 300;
+  uint64_t maxclients = 10000;
+  int databases = 16;
+  int hz = 10;
+  std::string requirepass;
+  std::string loglevel = "notice";
+  std::string logfile;          // empty: stderr
+  std::string dir = ".";
+  std::string dbfilename = "dump.json";
+  uint64_t maxmemory_bytes = 0;
+  std::string maxmemory_policy = "allkeys-lru";
+  uint64_t maxkeys = 0;             // lrukv's own
+  int64_t default_ttl_s = 0;        // lrukv's own
+  uint64_t proto_max_bulk_len = 512ull * 1024 * 1024;
+  uint64_t client_query_buffer_limit = 1024ull * 1024 * 1024;
+  std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+  bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
+
+  // Sets one directive from text (file line, --flag or CONFIG SET), validating it as Redis
+  // does. On failure returns false and fills *error with Redis's CONFIG SET error text.
+  bool Set(std::string_view name, std::string_view value, std::string* error);
+  // CONFIG SET with several pairs: all or nothing.
+  bool SetMany(const std::vector<std::pair<std::string, std::string>>& pairs, std::string* error);
+  // Current value as CONFIG GET prints it; nullopt for an unknown name.
+  std::optional<std::string> Get(std::string_view name) const;
+  // Every (name, value) whose name matches the glob pattern, in table order.
+  std::vector<std::pair<std::string, std::string>> GetMatching(std::string_view pattern) const;
+  // Reads a redis.conf-style file; on failure fills *error with a message naming line and cause.
+  bool LoadFile(const std::string& path, std::string* error);
+  // Applies `--name value [value...]` command-line overrides (argv after the config file).
+  bool ApplyArgs(const std::vector<std::string>& args, std::string* error);
+  // CONFIG REWRITE: writes the current values into the file it was loaded from.
+  bool Rewrite(std::string* error) const;
+  const std::string& config_file() const { return config_file_; }
+
+  // Called after a directive changed at run time (engine limits, reactor settings).
+  std::function<void(std::string_view name)> on_change;
+
+ private:
+  std::string config_file_;
+};
+
+}  // namespace lrukv::cmd

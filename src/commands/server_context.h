@@ -1,0 +1,74 @@
+// ServerContext: the state shared by every handler (engine, config, command table, counters),
+// and ServerControl, the seam through which commands reach the reactor (client list, kill,
+// shutdown) without including it. The server implements ServerControl; tests may fake it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "src/commands/client_state.h"
+#include "src/commands/command_table.h"
+#include "src/commands/config.h"
+#include "src/engine/engine.h"
+
+namespace lrukv::cmd {
+
+// Facts only the reactor knows, for INFO server/clients/stats.
+struct ReactorStats {
+  int64_t start_time_ms = 0;
+  int tcp_port = 0;
+  uint64_t connected_clients = 0;
+  uint64_t total_connections_received = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t client_recent_max_input_buffer = 0;
+  uint64_t client_recent_max_output_buffer = 0;
+  std::string executable;   // absolute path of the binary
+  std::string config_file;  // absolute path, or empty
+};
+
+class ServerControl {
+ public:
+  virtual ~ServerControl() = default;
+  virtual ReactorStats Stats() const = 0;
+  // Visits every connected client (CLIENT LIST, CLIENT KILL, INFO clients).
+  virtual void ForEachClient(const std::function<void(ClientState&)>& fn) = 0;
+  // Closes `client` once its pending replies are written (CLIENT KILL).
+  virtual void KillClient(ClientState& client) = 0;
+  // Stops the server after the current command: closes listeners and clients, ends the loop.
+  virtual void Shutdown() = 0;
+  // Config changes the reactor must apply at once (maxclients, timeout, tcp-keepalive, hz...).
+  virtual void OnConfigChanged(std::string_view name) = 0;
+};
+
+// INFO commandstats / errorstats.
+struct CommandStat {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+};
+
+struct ServerCounters {
+  uint64_t total_commands_processed = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t dirty = 0;  // changes since the last save (rdb_changes_since_last_save)
+  std::map<std::string, CommandStat> command_stats;  // key: "get", "config|get"
+  std::map<std::string, uint64_t> error_stats;       // key: error code, "ERR", "WRONGTYPE"
+};
+
+struct ServerContext {
+  engine::Engine& engine;
+  Config& config;
+  CommandTable& commands;
+  ServerControl& control;
+  ServerCounters counters;
+  // (The WATCH registry is added here by the transactions family: it observes the engine's
+  // KeyspaceObserver::OnModified and marks watching clients dirty.)
+};
+
+}  // namespace lrukv::cmd

@@ -1,0 +1,166 @@
+// Engine: the keyspace of lrukv. `databases` numbered keyspaces of binary-safe string values
+// over one exact LRU order, with per-key TTLs, a byte-exact memory account, eviction and a
+// budgeted background expiry. It knows nothing of RESP or libuv and reads time only through
+// the `now_ms` its callers pass (one snapshot per command) or the injected Clock.
+//
+// Invariants every caller may rely on:
+//  - a key whose expire_at_ms <= now_ms is never returned: it is reclaimed on access (lazy) and
+//    by ActiveExpireCycle (background), and both count in stats().expired_keys;
+//  - after any write returns, used_memory() <= maxmemory (when maxmemory > 0 and the policy
+//    allows eviction) and every db holds at most maxkeys keys (when maxkeys > 0);
+//  - views returned by Lookup stay valid only until the next call that mutates the engine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "src/engine/clock.h"
+#include "src/engine/stats.h"
+
+namespace lrukv::engine {
+
+inline constexpr int64_t kNoExpiry = 0;  // expire_at_ms of a key without a TTL
+
+enum class EvictionPolicy {
+  kNoEviction,
+  kAllKeysLru,  // lrukv's default: this is a cache
+  kVolatileLru,
+  kAllKeysRandom,
+  kVolatileRandom,
+  kVolatileTtl,
+};
+// Redis's names ("allkeys-lru", ...); ParsePolicy returns nullopt for an unknown name.
+std::string_view PolicyName(EvictionPolicy policy);
+std::optional<EvictionPolicy> ParsePolicy(std::string_view name);
+
+struct Limits {
+  uint64_t maxmemory_bytes = 0;  // 0 = no limit
+  uint64_t maxkeys = 0;          // most keys per database; 0 = no limit (lrukv's own)
+  EvictionPolicy policy = EvictionPolicy::kAllKeysLru;
+  int64_t default_ttl_ms = 0;    // applied to keys written without a TTL; 0 = none
+};
+
+enum class OpStatus {
+  kOk,
+  kNotFound,     // no such (live) key
+  kExists,       // the target key exists (NX-style conditions)
+  kOutOfMemory,  // the limit is exceeded and the policy can evict nothing: reply -OOM
+};
+
+// A live entry as seen by a caller; valid until the engine is next mutated.
+struct EntryView {
+  std::string_view key;
+  std::string_view value;
+  int64_t expire_at_ms = kNoExpiry;
+  int64_t last_access_ms = 0;  // for OBJECT IDLETIME (second resolution is enough)
+};
+
+// Lookup flags. By default a lookup touches the key (moves it to the LRU head) and counts a
+// keyspace hit or miss, as Redis's lookupKeyRead does.
+enum LookupFlags : uint32_t {
+  kLookupDefault = 0,
+  kLookupNoTouch = 1u << 0,  // leave recency alone (OBJECT, TYPE, CLIENT NO-TOUCH, ...)
+  kLookupNoStats = 1u << 1,  // count neither hit nor miss (lookups made by write commands)
+};
+
+// Receives what happens to keys. Calls arrive synchronously, on the engine's thread, after the
+// change. Every method has an empty default; the engine calls nothing when no observer is set.
+class KeyspaceObserver {
+ public:
+  virtual ~KeyspaceObserver() = default;
+  virtual void OnModified(int db, std::string_view key) {}  // any write, delete, TTL change
+  virtual void OnExpired(int db, std::string_view key) {}
+  virtual void OnEvicted(int db, std::string_view key) {}
+  virtual void OnDbFlushed(int db) {}  // FLUSHDB / FLUSHALL / SWAPDB: every key of `db`
+};
+
+struct SetOptions {
+  int64_t expire_at_ms = kNoExpiry;  // absolute deadline; kNoExpiry = none (or default-ttl)
+  bool keep_ttl = false;             // keep the existing key's deadline (KEEPTTL, APPEND, INCR...)
+};
+
+class Engine {
+ public:
+  explicit Engine(const Clock& clock, int databases = 16);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  int databases() const;
+  const Clock& clock() const;
+  void SetLimits(const Limits& limits);  // may evict at once if the new limit is lower
+  const Limits& limits() const;
+  void SetObserver(KeyspaceObserver* observer);  // nullptr: none
+
+  // ---- The only read entrance: lazy expiry, LRU touch, hit/miss counters ----
+  std::optional<EntryView> Lookup(int db, std::string_view key, int64_t now_ms,
+                                  uint32_t flags = kLookupDefault);
+
+  // ---- Writes. Each may evict other keys to stay within the limits. ----
+  // Creates or replaces `key`. kOutOfMemory only under noeviction when over the limit.
+  OpStatus Set(int db, std::string_view key, std::string_view value, int64_t now_ms,
+               const SetOptions& options = {});
+  // Resizes the value of `key` (creating it empty first if absent) to `new_len` bytes, keeping
+  // its TTL, and returns the whole value for writing; bytes past the old length are zero.
+  // Used by APPEND, SETRANGE, SETBIT, BITFIELD. Empty span + kOutOfMemory under noeviction.
+  std::span<char> ResizeValue(int db, std::string_view key, size_t new_len, int64_t now_ms,
+                              OpStatus* status = nullptr);
+  bool Del(int db, std::string_view key, int64_t now_ms);  // true if a live key was removed
+  // Sets (expire_at_ms > 0) or removes (kNoExpiry) the deadline of a live key. A deadline
+  // <= now_ms deletes the key at once (as a DEL, not counted as expired). kNotFound if absent.
+  OpStatus SetExpire(int db, std::string_view key, int64_t expire_at_ms, int64_t now_ms);
+  // RENAME / RENAMENX: kNotFound if `from` is absent; kExists if nx and `to` exists. TTL moves.
+  OpStatus Rename(int db, std::string_view from, std::string_view to, bool nx, int64_t now_ms);
+  // COPY: kNotFound if `from` is absent; kExists if `to` exists and !replace.
+  OpStatus Copy(int src_db, std::string_view from, int dst_db, std::string_view to, bool replace,
+                int64_t now_ms);
+  // MOVE: kNotFound if absent in db; kExists if present in dst_db.
+  OpStatus Move(int db, std::string_view key, int dst_db, int64_t now_ms);
+  void SwapDb(int a, int b);
+  void FlushDb(int db);
+  void FlushAll();
+
+  // ---- Iteration ----
+  size_t DbSize(int db) const;        // keys held, including expired ones not yet reclaimed
+  size_t ExpiresCount(int db) const;  // keys with a TTL
+  int64_t AvgTtlMs(int db, int64_t now_ms) const;  // for INFO keyspace avg_ttl; 0 if none
+  // SCAN: visits a batch of about `count` slots starting at `cursor`, calling fn for each live
+  // key, and returns the next cursor (0 when done). A full iteration returns every key present
+  // throughout, even while the table grows; keys may be returned more than once.
+  uint64_t Scan(int db, uint64_t cursor, size_t count, int64_t now_ms,
+                const std::function<void(const EntryView&)>& fn);
+  // Every live key of db, in no particular order (KEYS).
+  void ForEach(int db, int64_t now_ms, const std::function<void(const EntryView&)>& fn);
+  std::optional<std::string> RandomKey(int db, int64_t now_ms);
+  // Every live key of every db from least to most recently used (persistence, tests).
+  void ForEachLruOrder(int64_t now_ms, const std::function<void(int db, const EntryView&)>& fn);
+
+  // ---- Limits and background work ----
+  // Evicts until within maxmemory/maxkeys; false if still over and the policy forbids or
+  // nothing is evictable (the dispatcher then answers -OOM to DENYOOM commands).
+  bool EvictToLimit(int64_t now_ms);
+  bool OverMemoryLimit() const;
+  // Reclaims expired keys for at most budget_us microseconds of wall time; returns how many.
+  // Adaptive as DESIGN.md: the caller may call again soon when this returns `true` in
+  // *more_work (more than a quarter of what it looked at was stale, or it ran out of budget).
+  size_t ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_work = nullptr);
+
+  // ---- Accounting ----
+  uint64_t used_memory() const;  // every byte the engine allocated for keys and its tables
+  uint64_t MemoryUsage(int db, std::string_view key, int64_t now_ms);  // MEMORY USAGE; 0 absent
+  const Stats& stats() const;
+  Stats& mutable_stats();
+  void ResetStats();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lrukv::engine
