@@ -36,8 +36,92 @@ inline constexpr std::string_view kProtoTooBigInline = "ERR Protocol error: too 
 inline constexpr std::string_view kProtoTooBigMultibulk = "ERR Protocol error: too big mbulk count string";
 inline constexpr std::string_view kProtoTooBigBulk = "ERR Protocol error: too big bulk count string";
 inline constexpr std::string_view kProtoUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
+// Before AUTH succeeds (requirepass set), Redis caps a request at 10 arguments of 16384 bytes.
+inline constexpr std::string_view kProtoUnauthMultibulkLen =
+    "ERR Protocol error: unauthenticated multibulk length";
+inline constexpr std::string_view kProtoUnauthBulkLen =
+    "ERR Protocol error: unauthenticated bulk length";
+// "ERR Protocol error: expected '$', got 'x'" (x is the raw byte; CR or LF print as a space).
+std::string ProtoExpectedDollar(char got);
 
 // ---- Connection / server ----
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+
+// ---- Keyspace ----
+// An argument parsed as a C int (MOVE and COPY db indexes) that fits a long but not an int.
+inline constexpr std::string_view kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr std::string_view kExpireNxConflict =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtLtConflict =
+    "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+// "ERR invalid expire time in 'expire' command" (`command` lower case, as Redis prints it).
+inline std::string InvalidExpireTime(std::string_view command) {
+  std::string s = "ERR invalid expire time in '";
+  s.append(command).append("' command");
+  return s;
+}
+// "ERR Unsupported option FOO" (the option as the client sent it).
+inline std::string UnsupportedOption(std::string_view option) {
+  return std::string("ERR Unsupported option ").append(option);
+}
+
+// ---- Dispatcher ----
+inline constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
+
+// ---- Transactions (MULTI, EXEC, DISCARD, WATCH) ----
+inline constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+// EXEC itself rejected (arity, NOAUTH, OOM): this prefix, then the error without its "ERR ".
+inline constexpr std::string_view kExecAbortBecauseOf = "EXECABORT Transaction discarded because of: ";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kWatchInsideMulti = "ERR WATCH inside MULTI is not allowed";
+
+// ---- Connection (AUTH, HELLO, SELECT, CLIENT) ----
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthWithoutPassword =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kProtoVersionNotInteger =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+    "protocol version at the same time";
+inline constexpr std::string_view kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kClientNameChars =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+inline constexpr std::string_view kClientIdPositive = "ERR client-id should be greater than 0";
+inline std::string HelloSyntax(std::string_view option) {  // "ERR Syntax error in HELLO option 'x'"
+  return std::string("ERR Syntax error in HELLO option '").append(option).append("'");
+}
+inline std::string UnknownClientType(std::string_view type) {  // CLIENT LIST/KILL TYPE
+  return std::string("ERR Unknown client type '").append(type).append("'");
+}
+inline std::string NoSuchUser(std::string_view user) {  // CLIENT KILL USER
+  return std::string("ERR No such user '").append(user).append("'");
+}
+inline std::string UnrecognizedOption(std::string_view option) {  // CLIENT SETINFO (7.2)
+  return std::string("ERR Unrecognized option '").append(option).append("'");
+}
+// CLIENT SETINFO (7.2): "ERR lib-name cannot contain spaces, newlines or special characters."
+inline std::string ClientAttrChars(std::string_view attr) {
+  return std::string("ERR ").append(attr).append(
+      " cannot contain spaces, newlines or special characters.");
+}
 
 }  // namespace lrukv::resp::err

@@ -16,6 +16,9 @@ struct ParserLimits {
   size_t max_bulk_len = 512ull * 1024 * 1024;  // proto-max-bulk-len, bytes
   size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE, bytes
   int64_t max_multibulk_len = 2147483647;      // most arguments in one request (INT_MAX, as Redis 7.0)
+  // The client has not authenticated yet (requirepass is set): as Redis, a multibulk request may
+  // then carry at most 10 arguments of at most 16384 bytes each ("unauthenticated ... length").
+  bool auth_required = false;
 };
 
 enum class ParseStatus {
@@ -32,6 +35,8 @@ class RequestParser {
   // (possibly moved, possibly with more bytes appended) after kNeedMore; the parser resumes
   // from where it stopped rather than rescanning. On kOk, args() are views into `data` and
   // consumed() is the request's length in bytes; the caller drops them before the next call.
+  // (An inline argument written with quotes or escapes is unescaped into parser-owned storage;
+  // such views stay valid until the next Parse() or Reset().)
   // A request with no arguments (empty inline line, "*0\r\n") is kOk with args() empty.
   ParseStatus Parse(const char* data, size_t len);
 
@@ -60,8 +65,16 @@ class RequestParser {
   State state_ = State::kStart;
   int64_t multibulk_remaining_ = 0;
   int64_t bulk_len_ = -1;
-  size_t pos_ = 0;                                        // bytes of the request already scanned
+  size_t pos_ = 0;    // start of the line or bulk being parsed, from the request start
+  size_t scan_ = 0;   // where the search for the current line's terminator resumes
   std::vector<std::pair<size_t, size_t>> arg_offsets_;  // (offset, length) per finished argument
+  std::string inline_scratch_;  // unescaped inline arguments that had quotes live here
+
+  ParseStatus ParseInline(const char* data, size_t len);
+  ParseStatus ParseMultibulk(const char* data, size_t len);
+  bool SplitInline(const char* line, size_t len);
+  ParseStatus Fail(std::string_view text);
+  void Rewind();
 };
 
 }  // namespace lrukv::resp
