@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lrukv::cmd {
@@ -40,7 +41,16 @@ class Config {
   uint64_t proto_max_bulk_len = 512ull * 1024 * 1024;
   uint64_t client_query_buffer_limit = 1024ull * 1024 * 1024;
   std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
-  bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
+  bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE (not a directive)
+  std::string save = "3600 1 300 100 60 10000";  // "seconds changes" pairs; "" = no snapshots
+  bool appendonly = false;                        // accepted and stored; lrukv has no AOF
+  std::string notify_keyspace_events;             // normalized as CONFIG GET prints it ("AKE")
+  int64_t slowlog_log_slower_than_us = 10000;     // -1 disables, 0 logs every command
+  uint64_t slowlog_max_len = 128;
+  int64_t latency_monitor_threshold_ms = 0;
+  int maxmemory_samples = 5;  // accepted; lrukv's LRU is exact
+  bool daemonize = false;
+  std::string pidfile;  // empty: none
 
   // Sets one directive from text (file line, --flag or CONFIG SET), validating it as Redis
   // does. On failure returns false and fills *error with Redis's CONFIG SET error text.
@@ -61,9 +71,26 @@ class Config {
 
   // Called after a directive changed at run time (engine limits, reactor settings).
   std::function<void(std::string_view name)> on_change;
+  // Called by CONFIG SET after the new values are stored and before on_change, to apply a change
+  // that can fail (port, bind, maxclients). On false, *error holds the reason (without the
+  // "ERR CONFIG SET failed" prefix); every value of the SET is then restored and re-applied.
+  std::function<bool(std::string_view name, std::string* error)> on_apply;
+
+  // The canonical (lower-case) directive names, in table order.
+  static std::vector<std::string_view> DirectiveNames();
+  struct Directive;  // a row of the directive table (config.cc)
 
  private:
+  enum class Source { kConfigSet, kFile, kArgs };
+  // Parses `value` for `d` and stores it; on failure returns false with the bare reason.
+  bool Store(const Directive& d, std::string_view value, Source source, std::string* reason);
+  std::string Format(const Directive& d) const;
+  bool LoadText(const std::string& text, int first_line, bool from_args, std::string* error);
+
   std::string config_file_;
+  std::vector<std::string> extras_;  // values of directives without a typed field, by table row
+  int args_first_line_ = 2;          // line number the first --flag gets in error messages
+  bool save_seen_in_load_ = false;   // a `save` line in the file replaces the default, later ones add
 };
 
 }  // namespace lrukv::cmd
