@@ -48,9 +48,7 @@ std::string ProtoExpectedDollar(char got);
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 
 // ---- Keyspace ----
-// An argument parsed as a C int (MOVE and COPY db indexes) that fits a long but not an int.
-inline constexpr std::string_view kIntOutOfRange =
-    "ERR value is out of range, value must between -2147483648 and 2147483647";
+// (MOVE/COPY db indexes that fit a long but not an int answer kIntOutOfRange, defined below.)
 inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
@@ -123,5 +121,31 @@ inline std::string ClientAttrChars(std::string_view attr) {
   return std::string("ERR ").append(attr).append(
       " cannot contain spaces, newlines or special characters.");
 }
+
+// ---- Strings ----
+inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";  // DECRBY
+inline constexpr std::string_view kNanOrInfinity = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";  // SETRANGE
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsTooBig =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+inline constexpr std::string_view kLcsAllocFailed =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
+
+// ---- Bitmaps ----
+inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitArgument = "ERR The bit argument must be 1 or 0.";  // BITPOS
+inline constexpr std::string_view kBitOpNotArgs =
+    "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitFieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but "
+    "i64 is.";
+inline constexpr std::string_view kBitFieldOverflowType = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitFieldRoWrite =
+    "ERR BITFIELD_RO only supports the GET subcommand";
 
 }  // namespace lrukv::resp::err
