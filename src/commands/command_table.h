@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,7 +57,7 @@ struct CommandSpec {
   std::string_view group;           // COMMAND DOCS group: "string", "generic", "server", ...
   std::string_view summary;         // COMMAND DOCS summary
   std::string_view since;           // COMMAND DOCS since, "1.0.0"
-  std::vector<CommandSpec> subcommands;  // CONFIG GET, CLIENT LIST, ... ("config|get")
+  std::vector<CommandSpec> subcommands = {};  // CONFIG GET, CLIENT LIST, ... ("config|get")
 };
 
 // What a handler gets: its arguments, its client, the shared server state and a reply writer.
@@ -70,14 +72,26 @@ struct CommandContext {
 
 class CommandTable {
  public:
+  // Adds `spec` (replacing a row of the same name). Subcommand names are stored in their full
+  // form "client|list": a subcommand registered as "list" is renamed to "<parent>|list".
+  // Rows never move once registered, so CommandSpec pointers stay valid for the table's life.
   void Register(CommandSpec spec);
-  // Case-insensitive; nullptr when unknown.
+  // Case-insensitive; nullptr when unknown. Allocates nothing.
   const CommandSpec* Find(std::string_view name) const;
+  // The subcommand of `parent` named `sub` (case-insensitive, "list" finds "client|list");
+  // nullptr when unknown.
+  static const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view sub);
   const std::vector<const CommandSpec*>& all() const { return ordered_; }
 
  private:
-  std::unordered_map<std::string, CommandSpec> by_name_;  // key: lower-case name
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // key: lower-case name
+  std::unordered_map<std::string, CommandSpec, NameHash, std::equal_to<>> by_name_;
   std::vector<const CommandSpec*> ordered_;
+  std::deque<std::string> owned_names_;  // backing text of renamed subcommands (stable)
 };
 
 // Family registration, one function per family file; RegisterAllCommands calls them all.
@@ -88,15 +102,31 @@ void RegisterTransactionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
+// The one place around every handler. Execute does, in Redis's order: lookup (subcommands by
+// args[1]), arity, NOAUTH, no_multi, -OOM after trying eviction, MULTI queueing; then the call
+// with its now_ms snapshot, stats (calls, usec, failed/rejected calls, error stats) and the
+// CLIENT REPLY OFF/SKIP mode. Rejections inside MULTI flag the transaction (EXECABORT).
 class Dispatcher {
  public:
-  explicit Dispatcher(ServerContext& server) : server_(server) {}
+  // Hooks the server's WATCH registry to the engine (via server.keyspace_observers).
+  explicit Dispatcher(ServerContext& server);
   // Runs one request (args[0] = command name) for `client`, writing its reply to `reply`.
   void Execute(ClientState& client, std::span<const std::string_view> args,
                resp::ReplyWriter& reply);
+  // Must be called before a ClientState is destroyed (connection closed): drops its WATCHes.
+  void ForgetClient(ClientState& client);
 
  private:
   ServerContext& server_;
 };
+
+// Runs `spec`'s handler once for `client` with all bookkeeping of an executed call:
+// total_commands_processed, command_stats calls/usec/failed_calls and error stats (an error is a
+// reply starting with '-'). Used by the Dispatcher and by EXEC for each queued command.
+void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& spec,
+                 std::span<const std::string_view> args, resp::ReplyWriter& reply,
+                 int64_t now_ms);
+// Counts an error reply in error_stats/total_error_replies: `reply_text` starts after the '-'.
+void CountErrorReply(ServerContext& server, std::string_view reply_text);
 
 }  // namespace lrukv::cmd

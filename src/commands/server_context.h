@@ -12,6 +12,7 @@
 #include "src/commands/client_state.h"
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
+#include "src/commands/watch_registry.h"
 #include "src/engine/engine.h"
 
 namespace lrukv::cmd {
@@ -29,6 +30,15 @@ struct ReactorStats {
   uint64_t client_recent_max_output_buffer = 0;
   std::string executable;   // absolute path of the binary
   std::string config_file;  // absolute path, or empty
+  // INFO stats; 0 until the reactor counts them.
+  uint64_t total_reads_processed = 0;   // reads that returned data
+  uint64_t total_writes_processed = 0;  // writes to client sockets
+  uint64_t instantaneous_ops_per_sec = 0;
+  double instantaneous_input_kbps = 0;
+  double instantaneous_output_kbps = 0;
+  uint64_t blocked_clients = 0;
+  uint64_t pubsub_channels = 0;
+  uint64_t pubsub_patterns = 0;
 };
 
 class ServerControl {
@@ -43,6 +53,9 @@ class ServerControl {
   virtual void Shutdown() = 0;
   // Config changes the reactor must apply at once (maxclients, timeout, tcp-keepalive, hz...).
   virtual void OnConfigChanged(std::string_view name) = 0;
+  // CONFIG RESETSTAT: zero the reactor's counters (connections received, net bytes, rejected
+  // connections, reads/writes processed). The default keeps them.
+  virtual void ResetStats() {}
 };
 
 // INFO commandstats / errorstats.
@@ -57,8 +70,11 @@ struct ServerCounters {
   uint64_t total_commands_processed = 0;
   uint64_t total_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save (rdb_changes_since_last_save)
-  std::map<std::string, CommandStat> command_stats;  // key: "get", "config|get"
-  std::map<std::string, uint64_t> error_stats;       // key: error code, "ERR", "WRONGTYPE"
+  int64_t last_save_time_s = 0;   // LASTSAVE, rdb_last_save_time; 0: none yet (start time shown)
+  uint64_t used_memory_peak = 0;  // highest engine.used_memory() INFO has seen, bytes
+  // std::less<>: the Dispatcher finds rows by string_view without allocating.
+  std::map<std::string, CommandStat, std::less<>> command_stats;  // key: "get", "config|get"
+  std::map<std::string, uint64_t, std::less<>> error_stats;  // key: error code, "ERR", "WRONGTYPE"
 };
 
 struct ServerContext {
@@ -67,8 +83,12 @@ struct ServerContext {
   CommandTable& commands;
   ServerControl& control;
   ServerCounters counters;
-  // (The WATCH registry is added here by the transactions family: it observes the engine's
-  // KeyspaceObserver::OnModified and marks watching clients dirty.)
+  // The engine has one observer slot; the Dispatcher's constructor points it at this fanout
+  // and adds `watches` to it. Other observers (keyspace events, ...) Add themselves here
+  // instead of calling engine.SetObserver.
+  KeyspaceFanout keyspace_observers{};
+  // WATCH: which clients watch which keys (transactions family).
+  WatchRegistry watches{};
 };
 
 }  // namespace lrukv::cmd

@@ -1,0 +1,267 @@
+// CommandTable (rows by lower-case name, subcommands under their parent) and the Dispatcher,
+// the one place around every handler: lookup, arity, auth, MULTI queueing, eviction before
+// DENYOOM, the now_ms snapshot, stats and CLIENT REPLY modes. Handlers live in the family files.
+#include "src/commands/command_table.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "resp/errors.h"
+#include "src/commands/server_context.h"
+#include "src/commands/transactions.h"
+
+namespace lrukv::cmd {
+
+namespace {
+
+// Longest command name we look up; longer names cannot be commands (Redis's longest is 25).
+constexpr size_t kMaxNameLen = 64;
+
+char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (ToLower(a[i]) != ToLower(b[i])) return false;
+  }
+  return true;
+}
+
+// The part of a full subcommand name after '|': "client|list" -> "list".
+std::string_view ShortName(std::string_view full) {
+  size_t bar = full.rfind('|');
+  return bar == std::string_view::npos ? full : full.substr(bar + 1);
+}
+
+bool ArityOk(int arity, size_t argc) {
+  return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+// Commands MULTI runs at once instead of queueing (Redis's processCommand list).
+bool RunsInsideMulti(std::string_view name) {
+  return name == "exec" || name == "discard" || name == "multi" || name == "watch" ||
+         name == "quit" || name == "reset";
+}
+
+// Commands that, inside MULTI, are not refused for OOM when they themselves are not DENYOOM.
+bool ExemptFromMultiOom(std::string_view name) {
+  return name == "exec" || name == "discard" || name == "quit" || name == "reset";
+}
+
+CommandStat& StatFor(ServerContext& server, std::string_view name) {
+  auto& stats = server.counters.command_stats;
+  auto it = stats.find(name);
+  if (it == stats.end()) it = stats.emplace(std::string(name), CommandStat{}).first;
+  return it->second;
+}
+
+// Writes `error` as the reply to a command refused before it ran, as Redis's rejectCommand:
+// flags an open transaction (EXECABORT later), counts rejected_calls, and when the refused
+// command is EXEC itself, discards the transaction and answers EXECABORT with the reason.
+void Reject(ServerContext& server, ClientState& client, const CommandSpec* spec,
+            std::string_view error, resp::ReplyWriter& reply) {
+  if (client.in_multi) client.multi_error = true;
+  if (spec != nullptr) ++StatFor(server, spec->name).rejected_calls;
+  if (spec != nullptr && spec->name == "exec") {
+    DiscardTransaction(server, client);
+    std::string_view reason = error;
+    if (reason.starts_with("ERR ")) reason.remove_prefix(4);
+    std::string text(resp::err::kExecAbortBecauseOf);
+    text.append(reason);
+    reply.Error(text);
+    CountErrorReply(server, text);
+  } else {
+    reply.Error(error);
+    CountErrorReply(server, error);
+  }
+}
+
+}  // namespace
+
+// ---- CommandTable ----
+
+void CommandTable::Register(CommandSpec spec) {
+  for (auto& sub : spec.subcommands) {
+    if (sub.name.find('|') != std::string_view::npos) continue;
+    std::string full(spec.name);
+    full.push_back('|');
+    full.append(sub.name);
+    owned_names_.push_back(std::move(full));
+    sub.name = owned_names_.back();
+  }
+  std::string key(spec.name);
+  for (char& c : key) c = ToLower(c);
+  auto it = by_name_.find(key);
+  if (it != by_name_.end()) {
+    // Replace in place so pointers handed out (and the ordered_ slot) stay valid.
+    it->second = std::move(spec);
+    return;
+  }
+  it = by_name_.emplace(std::move(key), std::move(spec)).first;
+  ordered_.push_back(&it->second);
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  if (name.size() > kMaxNameLen) return nullptr;
+  char lower[kMaxNameLen];
+  for (size_t i = 0; i < name.size(); ++i) lower[i] = ToLower(name[i]);
+  auto it = by_name_.find(std::string_view(lower, name.size()));
+  return it == by_name_.end() ? nullptr : &it->second;
+}
+
+const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& parent, std::string_view sub) {
+  for (const auto& s : parent.subcommands) {
+    if (EqualsIgnoreCase(ShortName(s.name), sub)) return &s;
+  }
+  return nullptr;
+}
+
+void RegisterAllCommands(CommandTable& table) {
+  RegisterStringCommands(table);
+  RegisterKeyspaceCommands(table);
+  RegisterConnectionCommands(table);
+  RegisterTransactionCommands(table);
+  RegisterServerCommands(table);
+}
+
+// ---- Calls and stats ----
+
+void CountErrorReply(ServerContext& server, std::string_view reply_text) {
+  size_t end = reply_text.find_first_of(" \r\n");
+  std::string_view code = reply_text.substr(0, end);
+  auto& errors = server.counters.error_stats;
+  auto it = errors.find(code);
+  if (it == errors.end()) it = errors.emplace(std::string(code), 0).first;
+  ++it->second;
+  ++server.counters.total_error_replies;
+}
+
+void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& spec,
+                 std::span<const std::string_view> args, resp::ReplyWriter& reply,
+                 int64_t now_ms) {
+  std::string* out = reply.buffer();
+  const size_t before = out->size();
+  CommandContext ctx{server, client, reply, args, now_ms, spec};
+  auto start = std::chrono::steady_clock::now();
+  spec.handler(ctx);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+
+  CommandStat& stat = StatFor(server, spec.name);
+  ++stat.calls;
+  stat.usec += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  ++server.counters.total_commands_processed;
+  // The handler may have swapped the writer's buffer (it should not); read it again.
+  out = reply.buffer();
+  if (out->size() > before && (*out)[before] == '-') {
+    ++stat.failed_calls;
+    CountErrorReply(server, std::string_view(*out).substr(before + 1));
+  }
+}
+
+// ---- Dispatcher ----
+
+Dispatcher::Dispatcher(ServerContext& server) : server_(server) {
+  server_.keyspace_observers.Add(&server_.watches);
+  server_.engine.SetObserver(&server_.keyspace_observers);
+}
+
+void Dispatcher::ForgetClient(ClientState& client) {
+  server_.watches.UnwatchAll(client);
+  client.queued.clear();
+  client.in_multi = false;
+}
+
+void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> args,
+                         resp::ReplyWriter& reply) {
+  if (args.empty()) return;  // an empty multibulk is ignored, as Redis does
+  std::string* out = reply.buffer();
+  const size_t reply_start = out->size();
+  const int64_t now_ms = server_.engine.clock().NowMs();
+
+  // The body runs once; `break` leaves it after a rejection or a queued command.
+  do {
+    // ---- Lookup ----
+    const CommandSpec* spec = server_.commands.Find(args[0]);
+    if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
+      const CommandSpec* sub = CommandTable::FindSubcommand(*spec, args[1]);
+      if (sub == nullptr) {
+        client.last_command = "NULL";
+        char upper[kMaxNameLen];
+        size_t n = std::min(args[0].size(), kMaxNameLen);
+        for (size_t i = 0; i < n; ++i) upper[i] = ToUpper(args[0][i]);
+        Reject(server_, client, nullptr,
+               resp::err::UnknownSubcommand(args[1], std::string_view(upper, n)), reply);
+        break;
+      }
+      spec = sub;
+    }
+    if (spec == nullptr) {
+      client.last_command = "NULL";
+      Reject(server_, client, nullptr,
+             resp::err::UnknownCommand(args[0], args.data() + 1, args.size() - 1), reply);
+      break;
+    }
+    client.last_command.assign(spec->name);
+
+    // ---- Checks, in Redis 7.0's order ----
+    if (!ArityOk(spec->arity, args.size())) {
+      Reject(server_, client, spec, resp::err::WrongNumArgs(spec->name), reply);
+      break;
+    }
+    if (!client.authenticated && !server_.config.requirepass.empty() &&
+        !(spec->flags & kNoAuth)) {
+      Reject(server_, client, spec, resp::err::kNoAuth, reply);
+      break;
+    }
+    if (client.in_multi && (spec->flags & kNoMulti)) {
+      Reject(server_, client, spec, resp::err::kNotAllowedInMulti, reply);
+      break;
+    }
+    if (server_.engine.OverMemoryLimit()) {
+      bool within_limit = server_.engine.EvictToLimit(now_ms);
+      bool deny = (spec->flags & kDenyOom) != 0;
+      if (client.in_multi && !ExemptFromMultiOom(spec->name)) deny = true;
+      if (client.in_multi && spec->name == "exec") {
+        for (const auto& q : client.queued) deny = deny || (q.spec->flags & kDenyOom);
+      }
+      if (!within_limit && deny) {
+        Reject(server_, client, spec, resp::err::kOom, reply);
+        break;
+      }
+    }
+
+    // ---- MULTI: queue instead of running ----
+    if (client.in_multi && !RunsInsideMulti(spec->name)) {
+      QueuedCommand& q = client.queued.emplace_back();
+      q.spec = spec;
+      q.args.reserve(args.size());
+      for (auto a : args) q.args.emplace_back(a);
+      reply.Simple("QUEUED");
+      break;
+    }
+
+    CallCommand(server_, client, *spec, args, reply, now_ms);
+  } while (false);
+
+  // ---- CLIENT REPLY OFF / SKIP: the reply bytes are dropped, the stats above stand ----
+  out = reply.buffer();
+  switch (client.reply_mode) {
+    case ReplyMode::kOn:
+      break;
+    case ReplyMode::kOff:
+      out->resize(reply_start);
+      break;
+    case ReplyMode::kSkipThis:
+      out->resize(reply_start);
+      client.reply_mode = ReplyMode::kOn;
+      break;
+    case ReplyMode::kSkipNext:  // set by this command: the next one is skipped
+      client.reply_mode = ReplyMode::kSkipThis;
+      break;
+  }
+}
+
+}  // namespace lrukv::cmd

@@ -1,0 +1,88 @@
+// WatchRegistry and KeyspaceFanout (see watch_registry.h). The transactions family uses the
+// registry from WATCH/UNWATCH/EXEC/DISCARD; the Dispatcher hooks it to the engine.
+#include "src/commands/watch_registry.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lrukv::cmd {
+
+// ---- KeyspaceFanout ----
+
+void KeyspaceFanout::Add(engine::KeyspaceObserver* observer) {
+  if (std::find(observers_.begin(), observers_.end(), observer) == observers_.end()) {
+    observers_.push_back(observer);
+  }
+}
+
+void KeyspaceFanout::Remove(engine::KeyspaceObserver* observer) {
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
+}
+
+void KeyspaceFanout::OnModified(int db, std::string_view key) {
+  for (auto* o : observers_) o->OnModified(db, key);
+}
+void KeyspaceFanout::OnExpired(int db, std::string_view key) {
+  for (auto* o : observers_) o->OnExpired(db, key);
+}
+void KeyspaceFanout::OnEvicted(int db, std::string_view key) {
+  for (auto* o : observers_) o->OnEvicted(db, key);
+}
+void KeyspaceFanout::OnDbFlushed(int db) {
+  for (auto* o : observers_) o->OnDbFlushed(db);
+}
+
+// ---- WatchRegistry ----
+
+std::string_view WatchRegistry::MapKey(int db, std::string_view key) {
+  scratch_.resize(sizeof(int32_t) + key.size());
+  int32_t db32 = db;
+  std::memcpy(scratch_.data(), &db32, sizeof(db32));
+  std::memcpy(scratch_.data() + sizeof(db32), key.data(), key.size());
+  return scratch_;
+}
+
+void WatchRegistry::Watch(ClientState& client, int db, std::string_view key, bool exists) {
+  for (const auto& [wdb, wkey] : client.watched) {
+    if (wdb == db && wkey == key) return;
+  }
+  client.watched.emplace_back(db, std::string(key));
+  std::string_view map_key = MapKey(db, key);
+  auto it = by_key_.find(map_key);
+  if (it == by_key_.end()) it = by_key_.emplace(std::string(map_key), std::vector<Watcher>{}).first;
+  it->second.push_back(Watcher{&client, exists});
+}
+
+void WatchRegistry::UnwatchAll(ClientState& client) {
+  for (const auto& [db, key] : client.watched) {
+    auto it = by_key_.find(MapKey(db, key));
+    if (it == by_key_.end()) continue;
+    auto& watchers = it->second;
+    watchers.erase(std::remove_if(watchers.begin(), watchers.end(),
+                                  [&](const Watcher& w) { return w.client == &client; }),
+                   watchers.end());
+    if (watchers.empty()) by_key_.erase(it);
+  }
+  client.watched.clear();
+}
+
+void WatchRegistry::Touch(int db, std::string_view key) {
+  if (by_key_.empty()) return;
+  auto it = by_key_.find(MapKey(db, key));
+  if (it == by_key_.end()) return;
+  for (auto& w : it->second) w.client->watch_dirty = true;
+}
+
+void WatchRegistry::OnDbFlushed(int db) {
+  if (by_key_.empty()) return;
+  for (auto& [map_key, watchers] : by_key_) {
+    int32_t key_db;
+    std::memcpy(&key_db, map_key.data(), sizeof(key_db));
+    if (key_db != db) continue;
+    for (auto& w : watchers) {
+      if (w.existed) w.client->watch_dirty = true;
+    }
+  }
+}
+
+}  // namespace lrukv::cmd

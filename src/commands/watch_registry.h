@@ -1,0 +1,71 @@
+// WatchRegistry: which clients WATCH which keys, fed by the engine's KeyspaceObserver calls so
+// that a write, delete, expiry or flush of a watched key makes the watchers' EXEC answer nil.
+// KeyspaceFanout lets several observers (WATCH, keyspace events, ...) share the engine's single
+// observer slot. Neither costs more than one branch per write while nothing is watched.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "src/commands/client_state.h"
+#include "src/engine/engine.h"
+
+namespace lrukv::cmd {
+
+// Forwards every engine event to each added observer, in the order they were added.
+class KeyspaceFanout final : public engine::KeyspaceObserver {
+ public:
+  void Add(engine::KeyspaceObserver* observer);  // no-op if already added
+  void Remove(engine::KeyspaceObserver* observer);
+
+  void OnModified(int db, std::string_view key) override;
+  void OnExpired(int db, std::string_view key) override;
+  void OnEvicted(int db, std::string_view key) override;
+  void OnDbFlushed(int db) override;
+
+ private:
+  std::vector<engine::KeyspaceObserver*> observers_;
+};
+
+class WatchRegistry final : public engine::KeyspaceObserver {
+ public:
+  // Adds (db, key) to client.watched unless already there. `exists` says whether the key was
+  // live at WATCH time: a flush dirties the watcher only then (as Redis 7.0, which dirties on
+  // FLUSHDB only watchers of keys that existed; any change in between dirtied it already).
+  void Watch(ClientState& client, int db, std::string_view key, bool exists);
+  // Forgets every key `client` watches; leaves client.watch_dirty alone (as unwatchAllKeys).
+  void UnwatchAll(ClientState& client);
+  bool empty() const { return by_key_.empty(); }
+  size_t watched_keys() const { return by_key_.size(); }
+
+  // Modification, expiry or eviction of a watched key marks its watchers dirty (Redis 7.0
+  // fails EXEC when a watched key expires after WATCH).
+  void OnModified(int db, std::string_view key) override { Touch(db, key); }
+  void OnExpired(int db, std::string_view key) override { Touch(db, key); }
+  void OnEvicted(int db, std::string_view key) override { Touch(db, key); }
+  void OnDbFlushed(int db) override;
+
+ private:
+  struct Watcher {
+    ClientState* client;
+    bool existed;  // key was live when WATCHed
+  };
+  // Key: the db number as 4 raw bytes followed by the key bytes, so one string lookup finds it.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Map = std::unordered_map<std::string, std::vector<Watcher>, KeyHash, std::equal_to<>>;
+
+  void Touch(int db, std::string_view key);
+  // Builds the map key for (db, key) into scratch_ and returns a view of it.
+  std::string_view MapKey(int db, std::string_view key);
+
+  Map by_key_;
+  std::string scratch_;  // reused: lookups allocate nothing once it has grown
+};
+
+}  // namespace lrukv::cmd
