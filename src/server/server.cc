@@ -1,0 +1,772 @@
+// The libuv reactor: listeners, connections, the flush-before-poll prepare handle, the expiry
+// and cron timers, signals, and ServerControl for the commands. Commands themselves live in
+// src/commands; this file only moves bytes and applies configuration to the running server.
+#include "src/server/server.h"
+
+#include <arpa/inet.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "resp/errors.h"
+#include "resp/reply_writer.h"
+#include "src/server/log.h"
+
+namespace lrukv::server {
+
+namespace {
+
+// Bytes read per read call into the shared buffer (Redis reads 16 KiB, PROTO_IOBUF_LEN; more
+// per call means fewer syscalls under pipelining, and the buffer is shared by all clients).
+constexpr size_t kSharedReadBytes = 64 * 1024;
+// Smallest free space offered when reading into a connection's own buffer, bytes.
+constexpr size_t kOwnReadBytes = 16 * 1024;
+// A connection's idle buffers above this size are released by the cron, bytes.
+constexpr size_t kKeepBufferBytes = 64 * 1024;
+// Stop reading from a client while this many reply bytes wait for its socket, bytes: bounds
+// the memory a client that pipelines but never reads can make us hold.
+constexpr size_t kMaxPendingOutputBytes = 64 * 1024 * 1024;
+// File descriptors kept in reserve beyond maxclients (listeners, logs, dumps), as Redis.
+constexpr uint64_t kReservedFds = 32;
+// Share of each expiry tick the active expiry may spend, percent (Redis: 25).
+constexpr int64_t kExpireBudgetPct = 25;
+// Period of the client cron (idle timeouts, buffer trimming), milliseconds.
+constexpr uint64_t kCronPeriodMs = 1000;
+
+std::string FormatAddr(const struct sockaddr_storage& ss) {
+  char ip[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+  if (ss.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const struct sockaddr_in*>(&ss);
+    uv_ip4_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin_port);
+    return std::string(ip) + ":" + std::to_string(port);
+  }
+  if (ss.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const struct sockaddr_in6*>(&ss);
+    uv_ip6_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin6_port);
+    return "[" + std::string(ip) + "]:" + std::to_string(port);
+  }
+  return "?:0";
+}
+
+std::vector<std::string> Words(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    size_t start = i;
+    while (i < s.size() && s[i] != ' ') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- Handles ----
+
+struct Server::Listener {
+  union {
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } handle;
+  Server* server = nullptr;
+  bool unix_socket = false;
+  std::string address;  // "127.0.0.1:6379" or the socket path, for logs and laddr
+
+  uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle); }
+  uv_handle_t* as_handle() { return reinterpret_cast<uv_handle_t*>(&handle); }
+};
+
+struct Server::Connection {
+  union {
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } handle;
+  Server* server = nullptr;
+  cmd::ClientState client;
+  resp::RequestParser parser;
+  bool parser_auth_required = false;
+
+  // The unparsed start of a request that did not fit in one read: [0, in_len) of `in`.
+  std::unique_ptr<char[]> in;
+  size_t in_cap = 0;
+  size_t in_len = 0;
+
+  std::string out;      // replies not yet handed to the kernel
+  std::string writing;  // bytes owned by the uv_write in flight, from write_offset
+  size_t write_offset = 0;
+  uv_write_t write_req;
+  bool write_in_flight = false;
+
+  bool queued = false;   // in Server::pending_
+  bool closing = false;  // uv_close called; deleted in OnClose
+  bool reading = false;
+  Connection* prev = nullptr;
+  Connection* next = nullptr;
+
+  uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle); }
+  uv_handle_t* as_handle() { return reinterpret_cast<uv_handle_t*>(&handle); }
+  size_t pending_output() const { return out.size() + writing.size() - write_offset; }
+
+  void Reserve(size_t cap) {
+    if (cap <= in_cap) return;
+    auto bigger = std::make_unique<char[]>(cap);
+    if (in_len) std::memcpy(bigger.get(), in.get(), in_len);
+    in = std::move(bigger);
+    in_cap = cap;
+  }
+};
+
+// ---- Construction ----
+
+Server::Server(cmd::Config& config)
+    : config_(config),
+      engine_(clock_, config.databases),
+      context_{engine_, config_, table_, *this, {}},
+      dispatcher_(context_) {
+  cmd::RegisterAllCommands(table_);
+  shared_in_ = std::make_unique<char[]>(kSharedReadBytes);
+  stats_.start_time_ms = clock_.NowMs();
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n > 0) stats_.executable.assign(exe, static_cast<size_t>(n));
+  stats_.config_file = config_.config_file();
+  config_.on_apply = [this](std::string_view name, std::string* error) {
+    return ApplyConfig(name, error);
+  };
+  config_.on_change = [this](std::string_view name) { OnConfigChanged(name); };
+  ApplyEngineLimits();
+}
+
+Server::~Server() {
+  config_.on_apply = nullptr;
+  config_.on_change = nullptr;
+  if (loop_ready_) {
+    // Close whatever is still open, let the close callbacks run, then free the loop.
+    uv_walk(
+        &loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); },
+        nullptr);
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    uv_loop_close(&loop_);
+  }
+}
+
+// ---- Run ----
+
+int Server::Run() {
+  uv_loop_init(&loop_);
+  loop_ready_ = true;
+  loop_.data = this;
+
+  std::string error;
+  ApplyMaxClients(/*at_start=*/true, &error);
+  if (config_.port != 0) {
+    if (!ListenTcp(config_.bind, config_.port, &tcp_listeners_, &error)) {
+      Log(LogLevel::kWarning, "{}", error);
+      Log(LogLevel::kWarning, "Failed listening on port {} (tcp), aborting.", config_.port);
+      return 1;
+    }
+  }
+  if (!config_.unixsocket.empty() && !ListenUnix(&error)) {
+    Log(LogLevel::kWarning, "{}", error);
+    Log(LogLevel::kWarning, "Failed opening Unix socket: {}", error);
+    return 1;
+  }
+  if (tcp_listeners_.empty() && !unix_listener_) {
+    Log(LogLevel::kWarning, "Configured to not listen anywhere, exiting.");
+    return 1;
+  }
+  stats_.tcp_port = config_.port;
+
+  uv_prepare_init(&loop_, &prepare_);
+  prepare_.data = this;
+  uv_prepare_start(&prepare_, OnPrepare);
+  uv_timer_init(&loop_, &expire_timer_);
+  expire_timer_.data = this;
+  ScheduleExpire(static_cast<uint64_t>(1000 / std::max(1, config_.hz)));
+  uv_timer_init(&loop_, &cron_timer_);
+  cron_timer_.data = this;
+  uv_timer_start(&cron_timer_, OnCronTimer, kCronPeriodMs, kCronPeriodMs);
+  uv_signal_init(&loop_, &sigterm_);
+  sigterm_.data = this;
+  uv_signal_start(&sigterm_, OnSignal, SIGTERM);
+  uv_signal_init(&loop_, &sigint_);
+  sigint_.data = this;
+  uv_signal_start(&sigint_, OnSignal, SIGINT);
+
+  Log(LogLevel::kNotice, "Server initialized");
+  if (!tcp_listeners_.empty()) Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  if (unix_listener_) {
+    Log(LogLevel::kNotice, "Ready to accept connections unix");
+    Log(LogLevel::kNotice, "The server is now ready to accept connections at {}",
+        config_.unixsocket);
+  }
+
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  return exit_code_;
+}
+
+// ---- Listeners ----
+
+bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
+                       std::string* error) {
+  std::vector<std::string> addrs = Words(bind);
+  if (addrs.empty()) addrs = {"*", "-::*"};  // `bind ""`: every address, as Redis
+  for (std::string addr : addrs) {
+    bool optional = !addr.empty() && addr[0] == '-';
+    if (optional) addr.erase(0, 1);
+    if (addr == "*") addr = "0.0.0.0";
+    if (addr == "::*") addr = "::";
+    bool v6 = addr.find(':') != std::string::npos;
+    struct sockaddr_storage ss;
+    int rc = v6 ? uv_ip6_addr(addr.c_str(), port, reinterpret_cast<sockaddr_in6*>(&ss))
+                : uv_ip4_addr(addr.c_str(), port, reinterpret_cast<sockaddr_in*>(&ss));
+    auto* l = new Listener();
+    l->server = this;
+    l->address = (v6 ? "[" + addr + "]" : addr) + ":" + std::to_string(port);
+    uv_tcp_init(&loop_, &l->handle.tcp);
+    l->handle.tcp.data = l;
+    if (rc == 0) {
+      rc = uv_tcp_bind(&l->handle.tcp, reinterpret_cast<const sockaddr*>(&ss),
+                       v6 ? UV_TCP_IPV6ONLY : 0);
+    }
+    if (rc == 0) rc = uv_listen(l->stream(), config_.tcp_backlog, OnConnection);
+    if (rc != 0) {
+      CloseListener(l);
+      if (optional && (rc == UV_EADDRNOTAVAIL || rc == UV_EAFNOSUPPORT || rc == UV_EPROTONOSUPPORT ||
+                       rc == UV_EINVAL)) {
+        Log(LogLevel::kWarning, "Warning: Could not create server TCP listening socket {}: {}",
+            addr + ":" + std::to_string(port), std::strerror(-rc));
+        continue;
+      }
+      *error = "Warning: Could not create server TCP listening socket " + addr + ":" +
+               std::to_string(port) + ": bind: " + std::strerror(-rc);
+      for (Listener* done : *out) CloseListener(done);
+      out->clear();
+      return false;
+    }
+    out->push_back(l);
+  }
+  return true;
+}
+
+bool Server::ListenUnix(std::string* error) {
+  const std::string& path = config_.unixsocket;
+  unlink(path.c_str());  // a stale socket from an earlier run, as Redis
+  auto* l = new Listener();
+  l->server = this;
+  l->unix_socket = true;
+  l->address = path;
+  uv_pipe_init(&loop_, &l->handle.pipe, 0);
+  l->handle.pipe.data = l;
+  int rc = uv_pipe_bind(&l->handle.pipe, path.c_str());
+  if (rc == 0 && config_.unixsocketperm != 0) {
+    if (chmod(path.c_str(), static_cast<mode_t>(config_.unixsocketperm)) != 0) rc = -errno;
+  }
+  if (rc == 0) rc = uv_listen(l->stream(), config_.tcp_backlog, OnConnection);
+  if (rc != 0) {
+    *error = path + ": " + std::strerror(-rc);
+    CloseListener(l);
+    return false;
+  }
+  unix_listener_ = l;
+  return true;
+}
+
+void Server::CloseListener(Listener* listener) {
+  uv_close(listener->as_handle(),
+           [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
+}
+
+// ---- Connections ----
+
+void Server::OnConnection(uv_stream_t* stream, int status) {
+  auto* l = static_cast<Listener*>(stream->data);
+  if (status < 0) {
+    Log(LogLevel::kWarning, "Accepting client connection: {}", uv_strerror(status));
+    return;
+  }
+  l->server->Accept(l);
+}
+
+void Server::Accept(Listener* l) {
+  auto* c = new Connection();
+  c->server = this;
+  if (l->unix_socket) {
+    uv_pipe_init(&loop_, &c->handle.pipe, 0);
+  } else {
+    uv_tcp_init(&loop_, &c->handle.tcp);
+  }
+  c->handle.tcp.data = c;
+  if (uv_accept(l->stream(), c->stream()) != 0) {
+    uv_close(c->as_handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+    return;
+  }
+  if (shutting_down_ || clients_by_id_.size() >= config_.maxclients) {
+    // Refuse as Redis does: the error, then close (best effort, never blocking).
+    static const std::string kRefusal = std::string("-") + std::string(resp::err::kMaxClients) + "\r\n";
+    uv_buf_t b = uv_buf_init(const_cast<char*>(kRefusal.data()), kRefusal.size());
+    uv_try_write(c->stream(), &b, 1);
+    ++stats_.rejected_connections;
+    uv_close(c->as_handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+    return;
+  }
+  int64_t now_ms = clock_.NowMs();
+  cmd::ConnectionInfo& info = c->client.conn;
+  info.unix_socket = l->unix_socket;
+  info.created_ms = now_ms;
+  info.last_interaction_ms = now_ms;
+  uv_os_fd_t fd = -1;
+  if (uv_fileno(c->as_handle(), &fd) == 0) info.fd = fd;
+  if (l->unix_socket) {
+    info.addr = config_.unixsocket + ":0";
+    info.laddr = info.addr;
+  } else {
+    uv_tcp_nodelay(&c->handle.tcp, 1);
+    if (config_.tcp_keepalive_s > 0)
+      uv_tcp_keepalive(&c->handle.tcp, 1, static_cast<unsigned>(config_.tcp_keepalive_s));
+    struct sockaddr_storage ss;
+    int len = sizeof(ss);
+    if (uv_tcp_getpeername(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+      info.addr = FormatAddr(ss);
+    len = sizeof(ss);
+    if (uv_tcp_getsockname(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+      info.laddr = FormatAddr(ss);
+  }
+  c->client.id = next_client_id_++;
+  c->client.authenticated = config_.requirepass.empty();
+  ApplyParserLimits(c);
+
+  c->prev = clients_tail_;
+  if (clients_tail_) {
+    clients_tail_->next = c;
+  } else {
+    clients_head_ = c;
+  }
+  clients_tail_ = c;
+  clients_by_id_[c->client.id] = c;
+  ++stats_.total_connections_received;
+  Log(LogLevel::kVerbose, "Accepted {}", info.addr);
+
+  if (uv_read_start(c->stream(), OnAlloc, OnRead) == 0) {
+    c->reading = true;
+  } else {
+    CloseConnection(c);
+  }
+}
+
+void Server::ApplyParserLimits(Connection* c) {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config_.proto_max_bulk_len;
+  limits.auth_required = !c->client.authenticated;
+  c->parser_auth_required = limits.auth_required;
+  c->parser.set_limits(limits);
+}
+
+void Server::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  auto* c = static_cast<Connection*>(handle->data);
+  Server* s = c->server;
+  if (c->in_len == 0) {
+    // No partial request kept: read into the shared buffer, copy out only what stays unparsed.
+    *buf = uv_buf_init(s->shared_in_.get(), kSharedReadBytes);
+    return;
+  }
+  size_t want = kOwnReadBytes;
+  size_t hint = c->parser.bytes_wanted();
+  // A big bulk grows the buffer towards its size, but at most doubling per read, so a client
+  // announcing a huge bulk cannot make us allocate far more than it actually sends.
+  if (hint > want) want = std::min(hint, std::max(c->in_cap, kSharedReadBytes));
+  if (c->in_cap - c->in_len < want) c->Reserve(std::max(c->in_len + want, c->in_cap + c->in_cap / 2));
+  *buf = uv_buf_init(c->in.get() + c->in_len, c->in_cap - c->in_len);
+}
+
+void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+  auto* c = static_cast<Connection*>(stream->data);
+  Server* s = c->server;
+  if (nread == 0 || c->closing) return;
+  if (nread < 0) {
+    if (nread == UV_EOF) {
+      Log(LogLevel::kVerbose, "Client closed connection id={} addr={}", c->client.id,
+          c->client.conn.addr);
+      // Replies computed for what it sent still go out before we close (it may have only
+      // shut down its write side).
+      uv_read_stop(stream);
+      c->reading = false;
+      c->client.close_after_reply = true;
+      s->Enqueue(c);
+    } else {
+      Log(LogLevel::kVerbose, "Reading from client: {}", uv_strerror(static_cast<int>(nread)));
+      s->CloseConnection(c);
+    }
+    return;
+  }
+  size_t n = static_cast<size_t>(nread);
+  s->stats_.total_net_input_bytes += n;
+  c->client.conn.last_interaction_ms = s->clock_.NowMs();
+  if (c->client.close_after_reply || c->client.killed) {
+    c->in_len = 0;  // a client on its way out: its input is ignored, as Redis
+    return;
+  }
+  if (buf->base == s->shared_in_.get()) {
+    size_t used = s->ProcessInput(c, buf->base, n);
+    if (used < n && !c->closing) s->KeepUnparsed(c, buf->base + used, n - used);
+  } else {
+    c->in_len += n;
+    size_t used = s->ProcessInput(c, c->in.get(), c->in_len);
+    if (used > 0 && !c->closing) {
+      std::memmove(c->in.get(), c->in.get() + used, c->in_len - used);
+      c->in_len -= used;
+    }
+  }
+  if (c->closing) return;
+  if (c->in_len > s->config_.client_query_buffer_limit) {
+    Log(LogLevel::kWarning,
+        "Closing client that reached max query buffer length: id={} addr={} qbuf={} "
+        "(qbuf initial bytes: \"{}\")",
+        c->client.id, c->client.conn.addr, c->in_len,
+        std::string_view(c->in.get(), std::min<size_t>(c->in_len, 64)));
+    s->CloseConnection(c);
+    return;
+  }
+  c->client.conn.query_buffer_bytes = c->in_len;
+  c->client.conn.query_buffer_free = c->in_cap - c->in_len;
+  if (!c->out.empty() || c->client.close_after_reply || c->client.killed) s->Enqueue(c);
+  if (s->shutdown_requested_) s->DoShutdown();
+}
+
+void Server::KeepUnparsed(Connection* c, const char* data, size_t len) {
+  size_t hint = c->parser.bytes_wanted();
+  c->Reserve(std::max(kOwnReadBytes, len + std::min(hint, std::max(len, kSharedReadBytes))));
+  std::memcpy(c->in.get(), data, len);
+  c->in_len = len;
+}
+
+size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
+  resp::ReplyWriter writer(&c->out, c->client.protocol);
+  size_t pos = 0;
+  executing_ = c;
+  while (pos < len) {
+    if (c->client.close_after_reply || c->client.killed || shutdown_requested_) break;
+    resp::ParseStatus status = c->parser.Parse(data + pos, len - pos);
+    if (status == resp::ParseStatus::kNeedMore) break;
+    if (status == resp::ParseStatus::kError) {
+      Log(LogLevel::kVerbose, "Protocol error ({}) from client: id={} addr={}",
+          c->parser.error(), c->client.id, c->client.conn.addr);
+      writer.Error(c->parser.error());
+      c->client.close_after_reply = true;
+      pos = len;
+      break;
+    }
+    size_t consumed = c->parser.consumed();
+    std::span<const std::string_view> args = c->parser.args();
+    if (!args.empty()) {
+      c->client.conn.query_buffer_bytes = len - pos - consumed;
+      c->client.conn.output_buffer_bytes = c->pending_output();
+      writer.set_protocol(c->client.protocol);
+      dispatcher_.Execute(c->client, args, writer);
+      if (c->parser_auth_required == c->client.authenticated) ApplyParserLimits(c);
+    }
+    pos += consumed;
+  }
+  executing_ = nullptr;
+  return pos;
+}
+
+void Server::Enqueue(Connection* c) {
+  if (c->queued || c->closing) return;
+  c->queued = true;
+  pending_.push_back(c);
+}
+
+void Server::Flush(Connection* c) {
+  if (c->closing || c->write_in_flight) return;  // AfterWrite queues it again
+  if (!c->out.empty()) {
+    uv_buf_t b = uv_buf_init(c->out.data(), c->out.size());
+    int n = uv_try_write(c->stream(), &b, 1);
+    if (n == UV_EAGAIN || n == UV_ENOSYS) n = 0;
+    if (n < 0) {
+      Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(n));
+      CloseConnection(c);
+      return;
+    }
+    stats_.total_net_output_bytes += static_cast<uint64_t>(n);
+    if (static_cast<size_t>(n) == c->out.size()) {
+      c->out.clear();
+    } else {
+      // The kernel took only part: the rest goes by uv_write from `writing`, which keeps the
+      // bytes alive until AfterWrite; `out` (the old, empty `writing`) gathers new replies.
+      std::swap(c->out, c->writing);
+      c->write_offset = static_cast<size_t>(n);
+      uv_buf_t rest = uv_buf_init(c->writing.data() + n, c->writing.size() - c->write_offset);
+      c->write_req.data = c;
+      int rc = uv_write(&c->write_req, c->stream(), &rest, 1, AfterWrite);
+      if (rc != 0) {
+        Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(rc));
+        c->writing.clear();
+        c->write_offset = 0;
+        CloseConnection(c);
+        return;
+      }
+      c->write_in_flight = true;
+      c->client.conn.output_buffer_bytes = c->pending_output();
+      if (c->reading && c->pending_output() > kMaxPendingOutputBytes) {
+        uv_read_stop(c->stream());
+        c->reading = false;
+      }
+      return;
+    }
+  }
+  c->client.conn.output_buffer_bytes = 0;
+  if (c->client.close_after_reply || c->client.killed) CloseConnection(c);
+}
+
+void Server::AfterWrite(uv_write_t* req, int status) {
+  auto* c = static_cast<Connection*>(req->data);
+  Server* s = c->server;
+  c->write_in_flight = false;
+  if (status == 0) s->stats_.total_net_output_bytes += c->writing.size() - c->write_offset;
+  c->writing.clear();
+  c->write_offset = 0;
+  if (c->writing.capacity() > kKeepBufferBytes) std::string().swap(c->writing);
+  if (c->closing) return;
+  if (status < 0) {
+    Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(status));
+    s->CloseConnection(c);
+    return;
+  }
+  c->client.conn.last_interaction_ms = s->clock_.NowMs();
+  if (!c->reading && !c->client.close_after_reply && !c->client.killed &&
+      c->out.size() < kMaxPendingOutputBytes) {
+    if (uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
+  }
+  s->Enqueue(c);
+}
+
+void Server::CloseConnection(Connection* c) {
+  if (c->closing) return;
+  c->closing = true;
+  if (c->prev) {
+    c->prev->next = c->next;
+  } else {
+    clients_head_ = c->next;
+  }
+  if (c->next) {
+    c->next->prev = c->prev;
+  } else {
+    clients_tail_ = c->prev;
+  }
+  clients_by_id_.erase(c->client.id);
+  if (c->queued) {
+    pending_.erase(std::remove(pending_.begin(), pending_.end(), c), pending_.end());
+    std::replace(flushing_.begin(), flushing_.end(), c, static_cast<Connection*>(nullptr));
+    c->queued = false;
+  }
+  uv_close(c->as_handle(), OnClose);
+}
+
+void Server::OnClose(uv_handle_t* handle) { delete static_cast<Connection*>(handle->data); }
+
+// ---- ServerControl ----
+
+cmd::ReactorStats Server::Stats() const {
+  cmd::ReactorStats s = stats_;
+  s.connected_clients = clients_by_id_.size();
+  s.config_file = config_.config_file();
+  return s;
+}
+
+void Server::ForEachClient(const std::function<void(cmd::ClientState&)>& fn) {
+  for (Connection* c = clients_head_; c; c = c->next) {
+    c->client.conn.query_buffer_bytes = c->in_len;
+    c->client.conn.query_buffer_free = c->in_cap - c->in_len;
+    c->client.conn.output_buffer_bytes = c->pending_output();
+    fn(c->client);
+  }
+}
+
+void Server::KillClient(cmd::ClientState& client) {
+  client.killed = true;
+  auto it = clients_by_id_.find(client.id);
+  if (it != clients_by_id_.end() && it->second != executing_) Enqueue(it->second);
+}
+
+void Server::Shutdown() { shutdown_requested_ = true; }
+
+void Server::OnConfigChanged(std::string_view name) {
+  if (name == "maxmemory" || name == "maxmemory-policy" || name == "maxkeys" ||
+      name == "default-ttl") {
+    ApplyEngineLimits();
+  } else if (name == "proto-max-bulk-len") {
+    for (Connection* c = clients_head_; c; c = c->next) ApplyParserLimits(c);
+  } else if (name == "hz") {
+    if (loop_ready_ && uv_is_active(reinterpret_cast<uv_handle_t*>(&expire_timer_)))
+      ScheduleExpire(static_cast<uint64_t>(1000 / std::max(1, config_.hz)));
+  } else if (name == "loglevel") {
+    if (auto level = ParseLogLevel(config_.loglevel)) SetLogLevel(*level);
+  }
+  // timeout, tcp-keepalive, maxclients and client-query-buffer-limit are read where used.
+}
+
+bool Server::ApplyConfig(std::string_view name, std::string* error) {
+  if (!loop_ready_) return true;
+  if (name == "maxclients") return ApplyMaxClients(/*at_start=*/false, error);
+  if (name == "port" || name == "bind") {
+    // uv_close releases the sockets at once, so the new listeners may reuse the address. On
+    // failure Config restores the old values and calls us again, which listens as before.
+    for (Listener* l : tcp_listeners_) CloseListener(l);
+    tcp_listeners_.clear();
+    stats_.tcp_port = config_.port;
+    if (config_.port != 0 && !ListenTcp(config_.bind, config_.port, &tcp_listeners_, error)) {
+      Log(LogLevel::kWarning, "{}", *error);
+      std::string cause = error->substr(error->rfind(": ") + 2);  // "Address already in use"
+      *error = name == "port" ? "Unable to listen on this port: " + cause
+                              : "Failed to bind to specified addresses.";
+      return false;
+    }
+    return true;
+  }
+  return true;
+}
+
+bool Server::ApplyMaxClients(bool at_start, std::string* error) {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return true;
+  uint64_t needed = config_.maxclients + kReservedFds;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    rlim_t wanted = static_cast<rlim_t>(needed);
+    if (limit.rlim_max != RLIM_INFINITY) wanted = std::min(wanted, limit.rlim_max);
+    struct rlimit raised = limit;
+    raised.rlim_cur = wanted;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit.rlim_cur = wanted;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed) return true;
+  uint64_t possible = limit.rlim_cur > kReservedFds ? limit.rlim_cur - kReservedFds : 1;
+  if (at_start) {
+    Log(LogLevel::kWarning,
+        "You requested maxclients of {} requiring at least {} max file descriptors.",
+        config_.maxclients, needed);
+    Log(LogLevel::kWarning,
+        "Current maximum open files is {}. maxclients has been reduced to {} to compensate for "
+        "low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+        static_cast<uint64_t>(limit.rlim_cur), possible);
+    config_.maxclients = possible;
+    return true;
+  }
+  *error = "The operating system is not able to handle the specified number of clients, try "
+           "with " + std::to_string(possible);
+  return false;
+}
+
+void Server::ApplyEngineLimits() {
+  engine::Limits limits;
+  limits.maxmemory_bytes = config_.maxmemory_bytes;
+  limits.maxkeys = config_.maxkeys;
+  limits.policy = engine::ParsePolicy(config_.maxmemory_policy)
+                      .value_or(engine::EvictionPolicy::kAllKeysLru);
+  limits.default_ttl_ms = config_.default_ttl_s * 1000;
+  engine_.SetLimits(limits);
+}
+
+// ---- Timers, signals, shutdown ----
+
+void Server::OnPrepare(uv_prepare_t* handle) {
+  auto* s = static_cast<Server*>(handle->data);
+  s->flushing_.swap(s->pending_);
+  for (size_t i = 0; i < s->flushing_.size(); ++i) {
+    Connection* c = s->flushing_[i];
+    if (!c) continue;  // closed by an earlier flush in this batch
+    c->queued = false;
+    s->Flush(c);
+  }
+  s->flushing_.clear();
+}
+
+void Server::ScheduleExpire(uint64_t delay_ms) {
+  uv_timer_start(&expire_timer_, OnExpireTimer, delay_ms, 0);
+}
+
+void Server::OnExpireTimer(uv_timer_t* handle) {
+  auto* s = static_cast<Server*>(handle->data);
+  int64_t tick_ms = 1000 / std::max(1, s->config_.hz);
+  bool more = false;
+  if (s->config_.active_expire_enabled) {
+    int64_t budget_us = tick_ms * 1000 * kExpireBudgetPct / 100;
+    s->engine_.ActiveExpireCycle(s->clock_.NowMs(), budget_us, &more);
+  }
+  // Adaptive: with a backlog of stale keys, come back after a quarter tick instead of a tick.
+  s->ScheduleExpire(static_cast<uint64_t>(more ? std::max<int64_t>(1, tick_ms / 4) : tick_ms));
+}
+
+void Server::OnCronTimer(uv_timer_t* handle) {
+  auto* s = static_cast<Server*>(handle->data);
+  int64_t now_ms = s->clock_.NowMs();
+  int64_t idle_limit_ms = s->config_.timeout_s * 1000;
+  uint64_t max_in = 0, max_out = 0;
+  for (Connection* c = s->clients_head_; c;) {
+    Connection* next = c->next;  // CloseConnection unlinks c
+    if (idle_limit_ms > 0 && !c->write_in_flight &&
+        now_ms - c->client.conn.last_interaction_ms > idle_limit_ms) {
+      Log(LogLevel::kVerbose, "Closing idle client id={} addr={}", c->client.id,
+          c->client.conn.addr);
+      s->CloseConnection(c);
+    } else {
+      if (c->in_len == 0 && c->in_cap > kKeepBufferBytes) {
+        c->in.reset();
+        c->in_cap = 0;
+      }
+      if (c->out.empty() && c->out.capacity() > kKeepBufferBytes) std::string().swap(c->out);
+      max_in = std::max<uint64_t>(max_in, c->in_cap);
+      max_out = std::max<uint64_t>(max_out, c->pending_output());
+    }
+    c = next;
+  }
+  s->stats_.client_recent_max_input_buffer = max_in;
+  s->stats_.client_recent_max_output_buffer = max_out;
+}
+
+void Server::OnSignal(uv_signal_t* handle, int signum) {
+  auto* s = static_cast<Server*>(handle->data);
+  Log(LogLevel::kWarning, "Received {} scheduling shutdown...",
+      signum == SIGINT ? "SIGINT" : "SIGTERM");
+  s->DoShutdown();
+}
+
+void Server::DoShutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  Log(LogLevel::kWarning, "User requested shutdown...");
+  for (Listener* l : tcp_listeners_) CloseListener(l);
+  tcp_listeners_.clear();
+  if (unix_listener_) {
+    CloseListener(unix_listener_);
+    unix_listener_ = nullptr;
+    Log(LogLevel::kNotice, "Removing the unix socket file.");
+    if (unlink(config_.unixsocket.c_str()) != 0)
+      Log(LogLevel::kWarning, "Error removing the unix socket file: {}", std::strerror(errno));
+  }
+  while (clients_head_) CloseConnection(clients_head_);
+  uv_prepare_stop(&prepare_);
+  uv_timer_stop(&expire_timer_);
+  uv_timer_stop(&cron_timer_);
+  uv_signal_stop(&sigterm_);
+  uv_signal_stop(&sigint_);
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&prepare_),
+                         reinterpret_cast<uv_handle_t*>(&expire_timer_),
+                         reinterpret_cast<uv_handle_t*>(&cron_timer_),
+                         reinterpret_cast<uv_handle_t*>(&sigterm_),
+                         reinterpret_cast<uv_handle_t*>(&sigint_)}) {
+    uv_close(h, nullptr);
+  }
+  Log(LogLevel::kWarning, "lrukv is now ready to exit, bye bye...");
+  exit_code_ = 0;
+}
+
+}  // namespace lrukv::server

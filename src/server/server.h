@@ -1,0 +1,117 @@
+// Server: the libuv reactor. One loop on one thread owns the engine and every connection:
+// listeners (TCP on each `bind` address, a unix socket), per-connection read and write buffers,
+// a uv_prepare that flushes every connection with new replies once per loop iteration, a timer
+// at `hz` for active expiry, a 1 s cron (idle timeouts, buffer trimming) and SIGTERM/SIGINT.
+// Commands run through the Dispatcher; the server implements ServerControl for them.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "resp/parser.h"
+#include "src/commands/client_state.h"
+#include "src/commands/command_table.h"
+#include "src/commands/config.h"
+#include "src/commands/server_context.h"
+#include "src/engine/clock.h"
+#include "src/engine/engine.h"
+
+namespace lrukv::server {
+
+class Server final : public cmd::ServerControl {
+ public:
+  // `config` must outlive the server; its on_change / on_apply hooks are taken over.
+  explicit Server(cmd::Config& config);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Opens the listeners and runs the loop until SHUTDOWN or a signal. Returns the process exit
+  // code: 0 after a clean shutdown, 1 when a listener could not be opened.
+  int Run();
+
+  // ---- cmd::ServerControl ----
+  cmd::ReactorStats Stats() const override;
+  void ForEachClient(const std::function<void(cmd::ClientState&)>& fn) override;
+  void KillClient(cmd::ClientState& client) override;
+  void Shutdown() override;
+  void OnConfigChanged(std::string_view name) override;
+
+ private:
+  struct Connection;
+  struct Listener;
+
+  // ---- Listeners ----
+  // Opens a TCP listener per `bind` address on `port` into *out; false with *error on failure.
+  bool ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
+                 std::string* error);
+  bool ListenUnix(std::string* error);
+  void CloseListener(Listener* listener);
+  bool ApplyConfig(std::string_view name, std::string* error);  // Config::on_apply
+  bool ApplyMaxClients(bool at_start, std::string* error);
+
+  // ---- Connections ----
+  static void OnConnection(uv_stream_t* listener, int status);
+  static void OnAlloc(uv_handle_t* handle, size_t suggested_size, uv_buf_t* buf);
+  static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void AfterWrite(uv_write_t* req, int status);
+  static void OnClose(uv_handle_t* handle);
+  void Accept(Listener* listener);
+  // Parses and runs every complete request in data[0, len); returns the bytes consumed.
+  size_t ProcessInput(Connection* c, const char* data, size_t len);
+  void KeepUnparsed(Connection* c, const char* data, size_t len);
+  void Enqueue(Connection* c);
+  // Writes what `c` has pending: uv_try_write, then uv_write for the rest. Closes `c` when it is
+  // flagged to close and nothing is left to write.
+  void Flush(Connection* c);
+  void CloseConnection(Connection* c);
+
+  // ---- Timers and signals ----
+  static void OnPrepare(uv_prepare_t* handle);
+  static void OnExpireTimer(uv_timer_t* handle);
+  static void OnCronTimer(uv_timer_t* handle);
+  static void OnSignal(uv_signal_t* handle, int signum);
+  void ScheduleExpire(uint64_t delay_ms);
+  void DoShutdown();
+  void ApplyEngineLimits();
+  void ApplyParserLimits(Connection* c);
+
+  cmd::Config& config_;
+  engine::SystemClock clock_;
+  engine::Engine engine_;
+  cmd::CommandTable table_;
+  cmd::ServerContext context_;
+  cmd::Dispatcher dispatcher_;
+
+  uv_loop_t loop_;
+  uv_prepare_t prepare_;
+  uv_timer_t expire_timer_;
+  uv_timer_t cron_timer_;
+  uv_signal_t sigterm_;
+  uv_signal_t sigint_;
+  bool loop_ready_ = false;
+
+  std::vector<Listener*> tcp_listeners_;
+  Listener* unix_listener_ = nullptr;
+
+  Connection* clients_head_ = nullptr;  // in accept order, so in id order
+  Connection* clients_tail_ = nullptr;
+  std::unordered_map<uint64_t, Connection*> clients_by_id_;
+  std::vector<Connection*> pending_;  // connections with replies to flush
+  std::vector<Connection*> flushing_;  // pending_ swapped out while OnPrepare runs
+  Connection* executing_ = nullptr;    // whose command is running now
+  uint64_t next_client_id_ = 1;
+  std::unique_ptr<char[]> shared_in_;  // reads land here while a connection holds no partial request
+
+  cmd::ReactorStats stats_;
+  bool shutdown_requested_ = false;
+  bool shutting_down_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace lrukv::server
