@@ -129,6 +129,8 @@ ParseStatus RequestParser::Parse(const char* data, size_t len) {
       scan_ = 0;
     }
   }
+  // A caller that passes fewer bytes than last time has broken the contract; wait, don't crash.
+  if (len < scan_) return ParseStatus::kNeedMore;
   if (state_ == State::kInline) return ParseInline(data, len);
   return ParseMultibulk(data, len);
 }
