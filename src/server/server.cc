@@ -202,7 +202,7 @@ int Server::Run() {
   sigint_.data = this;
   uv_signal_start(&sigint_, OnSignal, SIGINT);
 
-  Log(LogLevel::kNotice, "Server initialized");
+  Log(LogLevel::kWarning, "Server initialized");
   if (!tcp_listeners_.empty()) Log(LogLevel::kNotice, "Ready to accept connections tcp");
   if (unix_listener_) {
     Log(LogLevel::kNotice, "Ready to accept connections unix");
@@ -410,6 +410,7 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   }
   size_t n = static_cast<size_t>(nread);
   s->stats_.total_net_input_bytes += n;
+  ++s->stats_.total_reads_processed;
   c->client.conn.last_interaction_ms = s->clock_.NowMs();
   if (c->client.close_after_reply || c->client.killed) {
     c->in_len = 0;  // a client on its way out: its input is ignored, as Redis
@@ -491,6 +492,7 @@ void Server::Flush(Connection* c) {
   if (!c->out.empty()) {
     uv_buf_t b = uv_buf_init(c->out.data(), c->out.size());
     int n = uv_try_write(c->stream(), &b, 1);
+    ++stats_.total_writes_processed;
     if (n == UV_EAGAIN || n == UV_ENOSYS) n = 0;
     if (n < 0) {
       Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(n));
@@ -599,6 +601,18 @@ void Server::KillClient(cmd::ClientState& client) {
 }
 
 void Server::Shutdown() { shutdown_requested_ = true; }
+
+void Server::ResetStats() {
+  stats_.total_connections_received = 0;
+  stats_.rejected_connections = 0;
+  stats_.total_net_input_bytes = 0;
+  stats_.total_net_output_bytes = 0;
+  stats_.total_reads_processed = 0;
+  stats_.total_writes_processed = 0;
+  last_sample_commands_ = context_.counters.total_commands_processed;
+  last_sample_input_bytes_ = 0;
+  last_sample_output_bytes_ = 0;
+}
 
 void Server::OnConfigChanged(std::string_view name) {
   if (name == "maxmemory" || name == "maxmemory-policy" || name == "maxkeys" ||
@@ -730,6 +744,25 @@ void Server::OnCronTimer(uv_timer_t* handle) {
   }
   s->stats_.client_recent_max_input_buffer = max_in;
   s->stats_.client_recent_max_output_buffer = max_out;
+
+  // Instantaneous rates over the last cron period.
+  int64_t elapsed_ms = std::max<int64_t>(1, now_ms - s->last_sample_ms_);
+  uint64_t commands = s->context_.counters.total_commands_processed;
+  if (s->last_sample_ms_ != 0) {
+    s->stats_.instantaneous_ops_per_sec =
+        (commands - std::min(commands, s->last_sample_commands_)) * 1000 /
+        static_cast<uint64_t>(elapsed_ms);
+    s->stats_.instantaneous_input_kbps =
+        static_cast<double>(s->stats_.total_net_input_bytes - s->last_sample_input_bytes_) /
+        1024.0 * 1000.0 / static_cast<double>(elapsed_ms);
+    s->stats_.instantaneous_output_kbps =
+        static_cast<double>(s->stats_.total_net_output_bytes - s->last_sample_output_bytes_) /
+        1024.0 * 1000.0 / static_cast<double>(elapsed_ms);
+  }
+  s->last_sample_ms_ = now_ms;
+  s->last_sample_commands_ = commands;
+  s->last_sample_input_bytes_ = s->stats_.total_net_input_bytes;
+  s->last_sample_output_bytes_ = s->stats_.total_net_output_bytes;
 }
 
 void Server::OnSignal(uv_signal_t* handle, int signum) {

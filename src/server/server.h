@@ -41,6 +41,7 @@ class Server final : public cmd::ServerControl {
   void KillClient(cmd::ClientState& client) override;
   void Shutdown() override;
   void OnConfigChanged(std::string_view name) override;
+  void ResetStats() override;
 
  private:
   struct Connection;
@@ -109,6 +110,11 @@ class Server final : public cmd::ServerControl {
   std::unique_ptr<char[]> shared_in_;  // reads land here while a connection holds no partial request
 
   cmd::ReactorStats stats_;
+  // The previous cron sample, for the instantaneous_* rates.
+  int64_t last_sample_ms_ = 0;
+  uint64_t last_sample_commands_ = 0;
+  uint64_t last_sample_input_bytes_ = 0;
+  uint64_t last_sample_output_bytes_ = 0;
   bool shutdown_requested_ = false;
   bool shutting_down_ = false;
   int exit_code_ = 0;
