@@ -15,7 +15,7 @@ namespace lrukv::resp {
 struct ParserLimits {
   size_t max_bulk_len = 512ull * 1024 * 1024;  // proto-max-bulk-len, bytes
   size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE, bytes
-  int64_t max_multibulk_len = 2147483647;      // most arguments in one request (INT_MAX, as Redis 7.0)
+  int64_t max_multibulk_len = 2147483647;  // most arguments in one request (INT_MAX, as Redis 7.0)
   // The client has not authenticated yet (requirepass is set): as Redis, a multibulk request may
   // then carry at most 10 arguments of at most 16384 bytes each ("unauthenticated ... length").
   bool auth_required = false;
@@ -65,8 +65,8 @@ class RequestParser {
   State state_ = State::kStart;
   int64_t multibulk_remaining_ = 0;
   int64_t bulk_len_ = -1;
-  size_t pos_ = 0;    // start of the line or bulk being parsed, from the request start
-  size_t scan_ = 0;   // where the search for the current line's terminator resumes
+  size_t pos_ = 0;   // start of the line or bulk being parsed, from the request start
+  size_t scan_ = 0;  // where the search for the current line's terminator resumes
   std::vector<std::pair<size_t, size_t>> arg_offsets_;  // (offset, length) per finished argument
   std::string inline_scratch_;  // unescaped inline arguments that had quotes live here
 

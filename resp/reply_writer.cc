@@ -112,7 +112,9 @@ void ReplyWriter::MapHeader(size_t n) {
   }
 }
 
-void ReplyWriter::SetHeader(size_t n) { Header(protocol_ >= 3 ? '~' : '*', static_cast<int64_t>(n)); }
+void ReplyWriter::SetHeader(size_t n) {
+  Header(protocol_ >= 3 ? '~' : '*', static_cast<int64_t>(n));
+}
 
 void ReplyWriter::PushHeader(size_t n) {
   Header(protocol_ >= 3 ? '>' : '*', static_cast<int64_t>(n));

@@ -1,11 +1,11 @@
 // Error texts built from request bytes. Every expectation is redis-server 7.0.15's reply to the
 // same request (its leading '-' and trailing CRLF stripped).
+#include "resp/errors.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "resp/errors.h"
 
 namespace lrukv::resp::err {
 namespace {
@@ -50,8 +50,8 @@ TEST_CASE("errors: unknown command echoes at most 128 bytes of name and of argum
   CHECK(Unknown("FOO", {a126, b100, "c"}) == prefix + "'" + a126 + "' ");
   CHECK(Unknown("FOO", {a125, b100, "c"}) == prefix + "'" + a125 + "' ");
   std::string long_name = "FOO" + std::string(200, 'c');
-  CHECK(Unknown(long_name, {"x"}) == "ERR unknown command '" + long_name.substr(0, 128) +
-                                         "', with args beginning with: 'x' ");
+  CHECK(Unknown(long_name, {"x"}) ==
+        "ERR unknown command '" + long_name.substr(0, 128) + "', with args beginning with: 'x' ");
 }
 
 TEST_CASE("errors: unknown subcommand upper-cases the container and cuts the subcommand") {

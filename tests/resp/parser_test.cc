@@ -1,5 +1,7 @@
 // RequestParser tests: split reads, pipelines, inline splitting, limits and every protocol error.
 // Expected texts and argument splits were taken from redis-server 7.0.15 fed the same raw bytes.
+#include "resp/parser.h"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "resp/errors.h"
-#include "resp/parser.h"
 
 namespace lrukv::resp {
 namespace {
@@ -252,8 +253,8 @@ TEST_CASE("parser: the two bytes after a line's CR and after bulk data are not c
 TEST_CASE("parser: a NUL byte before a line's terminator leaves the request waiting") {
   using namespace std::string_literals;
   // Redis scans lines with strchr, which stops at NUL: it answers none of these and waits.
-  for (std::string wire : {"*1\0\r\n$4\r\nPING\r\n"s,
-                           "*1\r\n$\0\r\n\r\n"s, "ECHO a\0b\r\nPING\r\n"s}) {
+  for (std::string wire :
+       {"*1\0\r\n$4\r\nPING\r\n"s, "*1\r\n$\0\r\n\r\n"s, "ECHO a\0b\r\nPING\r\n"s}) {
     CAPTURE(wire);
     RequestParser parser;
     CHECK(parser.Parse(wire.data(), wire.size()) == ParseStatus::kNeedMore);
@@ -426,8 +427,8 @@ TEST_CASE("parser: inline lines split like Redis, with quotes and escapes") {
       {"GET k", {"GET", "k"}},
       {"  GET\t\tk  ", {"GET", "k"}},
       {"GET a\rb", {"GET", "a", "b"}},
-      {"ECHO a\vb", {"ECHO", "a\vb"}},     // \v ends no argument ...
-      {"ECHO \v a", {"ECHO", "a"}},        // ... but is skipped between arguments
+      {"ECHO a\vb", {"ECHO", "a\vb"}},  // \v ends no argument ...
+      {"ECHO \v a", {"ECHO", "a"}},     // ... but is skipped between arguments
       {"ECHO \f\va \f", {"ECHO", "a"}},
       {"ECHO \"a b\"", {"ECHO", "a b"}},
       {"ECHO \"\"", {"ECHO", ""}},

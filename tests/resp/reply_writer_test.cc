@@ -1,6 +1,8 @@
 // ReplyWriter tests: every method in RESP2 and RESP3 against exact bytes. Where redis-server
 // 7.0.15 can produce the same reply (ZSCORE, GET, CONFIG GET, SMEMBERS, CLIENT INFO, Lua
 // booleans after HELLO 2 / HELLO 3), the expected bytes were captured from it.
+#include "resp/reply_writer.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,8 +11,6 @@
 #include <limits>
 #include <random>
 #include <string>
-
-#include "resp/reply_writer.h"
 
 namespace lrukv::resp {
 namespace {
@@ -115,11 +115,15 @@ TEST_CASE("reply: doubles print as Redis 7.0's %.17g, a bulk in RESP2") {
   };
   // ZSCORE replies from redis-server 7.0.15 for these scores.
   const Case cases[] = {
-      {0.1, "0.10000000000000001"},      {1.0, "1"},
-      {-2.5, "-2.5"},                    {1e300, "1.0000000000000001e+300"},
+      {0.1, "0.10000000000000001"},
+      {1.0, "1"},
+      {-2.5, "-2.5"},
+      {1e300, "1.0000000000000001e+300"},
       {123456789012345678.0, "1.2345678901234568e+17"},
-      {INFINITY, "inf"},                 {-INFINITY, "-inf"},
-      {0.0, "0"},                        {-0.0, "-0"},
+      {INFINITY, "inf"},
+      {-INFINITY, "-inf"},
+      {0.0, "0"},
+      {-0.0, "-0"},
       {std::numeric_limits<double>::quiet_NaN(), "nan"},
       {-std::numeric_limits<double>::quiet_NaN(), "-nan"},
   };
@@ -153,8 +157,7 @@ TEST_CASE("reply: booleans are #t/#f in RESP3 and :1/:0 in RESP2") {
 
 TEST_CASE("reply: verbatim strings are =len txt: in RESP3 and a plain bulk in RESP2") {
   // CLIENT INFO from redis-server 7.0: "=270\r\ntxt:id=..." vs "$266\r\nid=...".
-  CHECK(Encode(3, [](ReplyWriter& w) { w.Verbatim("txt", "id=1\n"); }) ==
-        "=9\r\ntxt:id=1\n\r\n");
+  CHECK(Encode(3, [](ReplyWriter& w) { w.Verbatim("txt", "id=1\n"); }) == "=9\r\ntxt:id=1\n\r\n");
   CHECK(Encode(2, [](ReplyWriter& w) { w.Verbatim("txt", "id=1\n"); }) == "$5\r\nid=1\n\r\n");
   CHECK(Encode(3, [](ReplyWriter& w) { w.Verbatim("mkd", ""); }) == "=4\r\nmkd:\r\n");
 }
