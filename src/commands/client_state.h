@@ -33,6 +33,20 @@ struct QueuedCommand {
 
 enum class ReplyMode { kOn, kOff, kSkipNext, kSkipThis };
 
+class WatchRegistry;
+struct ClientState;
+// Drops its client's WATCHes from the registry when the client is destroyed, so a connection
+// closed without Dispatcher::ForgetClient leaves no dangling watcher. Set by WatchRegistry
+// only; a copied or moved-to guard starts empty. Destructor in watch_registry.cc.
+struct WatchGuard {
+  WatchRegistry* registry = nullptr;
+  ClientState* client = nullptr;  // the guard's owner
+  WatchGuard() = default;
+  WatchGuard(const WatchGuard&) {}
+  WatchGuard& operator=(const WatchGuard&) { return *this; }
+  ~WatchGuard();
+};
+
 struct ClientState {
   uint64_t id = 0;
   int db = 0;
@@ -59,6 +73,8 @@ struct ClientState {
 
   std::string last_command = "NULL";  // "cmd" in CLIENT LIST: the last command's name
   ConnectionInfo conn;
+
+  WatchGuard watch_guard;  // keep last: destroyed first, while `watched` is still intact
 };
 
 }  // namespace lrukv::cmd

@@ -34,6 +34,16 @@ void KeyspaceFanout::OnDbFlushed(int db) {
 
 // ---- WatchRegistry ----
 
+WatchGuard::~WatchGuard() {
+  if (registry != nullptr) registry->UnwatchAll(*client);
+}
+
+WatchRegistry::~WatchRegistry() {
+  for (auto& [map_key, watchers] : by_key_) {
+    for (auto& w : watchers) w.client->watch_guard.registry = nullptr;
+  }
+}
+
 std::string_view WatchRegistry::MapKey(int db, std::string_view key) {
   scratch_.resize(sizeof(int32_t) + key.size());
   int32_t db32 = db;
@@ -47,6 +57,8 @@ void WatchRegistry::Watch(ClientState& client, int db, std::string_view key, boo
     if (wdb == db && wkey == key) return;
   }
   client.watched.emplace_back(db, std::string(key));
+  client.watch_guard.registry = this;
+  client.watch_guard.client = &client;
   std::string_view map_key = MapKey(db, key);
   auto it = by_key_.find(map_key);
   if (it == by_key_.end()) it = by_key_.emplace(std::string(map_key), std::vector<Watcher>{}).first;
@@ -64,6 +76,7 @@ void WatchRegistry::UnwatchAll(ClientState& client) {
     if (watchers.empty()) by_key_.erase(it);
   }
   client.watched.clear();
+  client.watch_guard.registry = nullptr;
 }
 
 void WatchRegistry::Touch(int db, std::string_view key) {

@@ -32,11 +32,17 @@ class KeyspaceFanout final : public engine::KeyspaceObserver {
 
 class WatchRegistry final : public engine::KeyspaceObserver {
  public:
+  WatchRegistry() = default;
+  WatchRegistry(const WatchRegistry&) = delete;
+  WatchRegistry& operator=(const WatchRegistry&) = delete;
+  ~WatchRegistry() override;  // detaches the guards of clients still watching
+
   // Adds (db, key) to client.watched unless already there. `exists` says whether the key was
   // live at WATCH time: a flush dirties the watcher only then (as Redis 7.0, which dirties on
   // FLUSHDB only watchers of keys that existed; any change in between dirtied it already).
   void Watch(ClientState& client, int db, std::string_view key, bool exists);
   // Forgets every key `client` watches; leaves client.watch_dirty alone (as unwatchAllKeys).
+  // Also runs when a watching ClientState is destroyed (its WatchGuard).
   void UnwatchAll(ClientState& client);
   bool empty() const { return by_key_.empty(); }
   size_t watched_keys() const { return by_key_.size(); }

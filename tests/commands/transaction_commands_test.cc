@@ -257,6 +257,17 @@ TEST_CASE("WATCH: two watchers of one key are both dirtied, and each unwatches a
   CHECK(h.server.watches.empty());
 }
 
+TEST_CASE("WATCH: a client destroyed while watching leaves no watcher behind") {
+  CommandHarness h;
+  {
+    ClientState gone;
+    h.Run({"watch", "k", "j"}, gone);
+    CHECK(h.server.watches.watched_keys() == 2);
+  }
+  CHECK(h.server.watches.empty());
+  CHECK(h.Run({"set", "k", "v"}) == "+OK\r\n");  // touches no freed client
+}
+
 TEST_CASE("EXEC: CLIENT INFO inside EXEC shows the transaction and cmd=exec") {
   CommandHarness h;
   h.Run({"multi"});
