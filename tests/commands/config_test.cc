@@ -275,3 +275,23 @@ TEST_CASE("config rewrite: keeps comments, updates lines, appends changed defaul
   CHECK(again.hz == 20);
   CHECK(again.maxmemory_bytes == 1048576);
 }
+
+TEST_CASE("lrukv.conf: documents every directive with its default value") {
+  std::string path = std::string(__FILE__);
+  path = path.substr(0, path.rfind("tests/commands/")) + "lrukv.conf";
+  Config loaded, defaults;
+  std::string error;
+  REQUIRE_MESSAGE(loaded.LoadFile(path, &error), error);
+  for (std::string_view name : Config::DirectiveNames()) {
+    CAPTURE(name);
+    CHECK(loaded.Get(name) == defaults.Get(name));
+  }
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string text = ss.str();
+  for (std::string_view name : Config::DirectiveNames()) {
+    CAPTURE(name);
+    CHECK(text.find("\n" + std::string(name) + " ") != std::string::npos);
+  }
+}
