@@ -24,9 +24,12 @@ inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of r
 // "ERR wrong number of arguments for 'get' command" (the name as the client sent it, lowercased
 // as Redis prints it).
 std::string WrongNumArgs(std::string_view command);
-// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' ". `name` is argv[0] as sent,
+// `args` the nargs arguments after it. As Redis: each echo stops at a NUL byte, the name at 128
+// bytes, the arguments once 128 bytes of them are echoed; CR and LF print as spaces.
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
-// "ERR unknown subcommand 'x'. Try CLIENT HELP."
+// "ERR unknown subcommand 'x'. Try CLIENT HELP." `sub` is argv[1] (echoed up to 128 bytes),
+// `command` the container as sent (printed upper-cased).
 std::string UnknownSubcommand(std::string_view sub, std::string_view command);
 
 // ---- Protocol (the connection is closed after these) ----
