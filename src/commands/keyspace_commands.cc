@@ -16,6 +16,7 @@
 #include "resp/reply_writer.h"
 #include "src/commands/command_table.h"
 #include "src/commands/glob_match.h"
+#include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
 #include "src/engine/engine.h"
 
@@ -35,36 +36,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
     if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
     if (x != y) return false;
-  }
-  return true;
-}
-
-// A signed 64-bit decimal as Redis's string2ll accepts it: optional '-', no '+', no spaces, no
-// leading zeros ("0" alone is fine, "-0" is not), within range.
-bool ParseInt64(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  const bool negative = s[0] == '-';
-  if (negative) ++i;
-  if (i >= s.size() || s[i] < '1' || s[i] > '9') return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  constexpr uint64_t kMaxPositive = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (negative) {
-    if (v > kMaxPositive + 1) return false;
-    *out = static_cast<int64_t>(0 - v);  // two's complement: also right for INT64_MIN
-  } else {
-    if (v > kMaxPositive) return false;
-    *out = static_cast<int64_t>(v);
   }
   return true;
 }
