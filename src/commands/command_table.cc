@@ -143,16 +143,22 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
                  int64_t now_ms) {
   std::string* out = reply.buffer();
   const size_t before = out->size();
+  const int db_before = client.db;
   CommandContext ctx{server, client, reply, args, now_ms, spec};
   auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
   auto elapsed = std::chrono::steady_clock::now() - start;
+  const auto elapsed_us = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
 
   CommandStat& stat = StatFor(server, spec.name);
   ++stat.calls;
-  stat.usec += static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  stat.usec += elapsed_us;
   ++server.counters.total_commands_processed;
+  if (!server.command_observers.empty()) {
+    CommandEvent event{client, spec, args, db_before, now_ms, elapsed_us};
+    for (CommandObserver* o : server.command_observers) o->OnCommand(event);
+  }
   // The handler may have swapped the writer's buffer (it should not); read it again.
   out = reply.buffer();
   if (out->size() > before && (*out)[before] == '-') {

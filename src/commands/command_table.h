@@ -122,7 +122,8 @@ class Dispatcher {
 
 // Runs `spec`'s handler once for `client` with all bookkeeping of an executed call:
 // total_commands_processed, command_stats calls/usec/failed_calls and error stats (an error is a
-// reply starting with '-'). Used by the Dispatcher and by EXEC for each queued command.
+// reply starting with '-'), then tells server.command_observers (hooks.h). Used by the
+// Dispatcher and by EXEC for each queued command.
 void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& spec,
                  std::span<const std::string_view> args, resp::ReplyWriter& reply,
                  int64_t now_ms);

@@ -8,10 +8,12 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/commands/client_state.h"
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
+#include "src/commands/hooks.h"
 #include "src/commands/watch_registry.h"
 #include "src/engine/engine.h"
 
@@ -89,6 +91,8 @@ struct ServerContext {
   KeyspaceFanout keyspace_observers{};
   // WATCH: which clients watch which keys (transactions family).
   WatchRegistry watches{};
+  // Told of every executed command (MONITOR, SLOWLOG); see hooks.h. Not owned.
+  std::vector<CommandObserver*> command_observers{};
 };
 
 }  // namespace lrukv::cmd

@@ -190,6 +190,35 @@ TEST_CASE("dispatcher: over maxmemory, DENYOOM commands and anything queued get 
   CHECK(h.server.counters.error_stats.at("OOM") == 3);
 }
 
+// Records what a MONITOR-like observer is told.
+struct RecordingObserver : CommandObserver {
+  void OnCommand(const CommandEvent& e) override {
+    std::string line(e.spec.name);
+    for (auto a : e.args) line.append(" ").append(a);
+    line.append(" db=").append(std::to_string(e.db));
+    seen.push_back(line);
+  }
+  std::vector<std::string> seen;
+};
+
+TEST_CASE("dispatcher: observers see executed commands only, EXEC's one by one") {
+  CommandHarness h;
+  RecordingObserver rec;
+  h.server.command_observers.push_back(&rec);
+  h.Run({"PING"});
+  h.Run({"foo"});          // unknown: not seen
+  h.Run({"echo"});         // arity: not seen
+  h.Run({"multi"});
+  h.Run({"select", "2"});  // queued: seen when EXEC runs it
+  h.Run({"client", "id"});
+  h.Run({"exec"});
+  h.server.command_observers.clear();
+  h.Run({"ping"});
+  CHECK(rec.seen == std::vector<std::string>{"ping PING db=0", "multi multi db=0",
+                                             "select select 2 db=0",
+                                             "client|id client id db=2", "exec exec db=0"});
+}
+
 TEST_CASE("dispatcher: an empty request is ignored") {
   CommandHarness h;
   CHECK(h.Run(std::vector<std::string_view>{}).empty());
