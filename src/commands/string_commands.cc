@@ -8,6 +8,7 @@
 #include <cstring>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -611,6 +612,18 @@ class LcsTable {
   std::vector<uint32_t> cells_;
 };
 
+// The LCS length alone, keeping two rows of the table instead of all of it.
+uint32_t LcsLength(std::string_view a, std::string_view b) {
+  std::vector<uint32_t> prev(b.size() + 1, 0), row(b.size() + 1, 0);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      row[j] = a[i - 1] == b[j - 1] ? prev[j - 1] + 1 : std::max(prev[j], row[j - 1]);
+    }
+    std::swap(prev, row);
+  }
+  return prev[b.size()];
+}
+
 // Walks the table back from the end as Redis does (on a tie it moves left in b), filling
 // `common` (the LCS itself, sized by the caller) and the runs of consecutive matches, last
 // run first.
@@ -675,6 +688,10 @@ void CmdLcs(CommandContext& ctx) {
     ctx.reply.Error(err::kLcsTooBig);
     return;
   }
+  if (params.len) {
+    ctx.reply.Integer(LcsLength(a, b));
+    return;
+  }
   std::optional<LcsTable> table;
   try {
     table.emplace(a, b);
@@ -683,10 +700,6 @@ void CmdLcs(CommandContext& ctx) {
     return;
   }
   const uint32_t lcs_len = table->at(a.size(), b.size());
-  if (params.len) {
-    ctx.reply.Integer(lcs_len);
-    return;
-  }
   std::string common(lcs_len, '\0');
   std::vector<LcsMatch> matches;
   LcsWalk(*table, a, b, &common, &matches);
