@@ -75,6 +75,7 @@ TEST_CASE("BITCOUNT and BITPOS agree with a bit-by-bit model on random bit range
 }
 
 // ---- Transcripts from redis-server 7.0.15 (generated section) ----
+// Regenerate: tools/gen_transcript_tests.py PORT < tests/commands/transcripts/bit_commands.txt
 
 TEST_CASE("SETBIT: answers the old bit and grows the string as needed") {
   CommandHarness h;

@@ -226,6 +226,7 @@ TEST_CASE("String rows carry Redis 7.0's arity, flags, keys, ACL categories and 
 }
 
 // ---- Transcripts from redis-server 7.0.15 (generated section) ----
+// Regenerate: tools/gen_transcript_tests.py PORT < tests/commands/transcripts/string_commands.txt
 
 TEST_CASE("GET: a missing key is nil, a stored value comes back byte for byte") {
   CommandHarness h;
