@@ -119,6 +119,20 @@ inline std::string NoSuchUser(std::string_view user) {  // CLIENT KILL USER
 inline std::string UnrecognizedOption(std::string_view option) {  // CLIENT SETINFO (7.2)
   return std::string("ERR Unrecognized option '").append(option).append("'");
 }
+inline constexpr std::string_view kClientCachingNoTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr std::string_view kClientUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+// "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP."
+// (a known subcommand whose own argument count check fails, as addReplySubcommandSyntaxError)
+inline std::string SubcommandSyntax(std::string_view sub, std::string_view command_upper) {
+  return std::string("ERR unknown subcommand or wrong number of arguments for '")
+      .append(sub)
+      .append("'. Try ")
+      .append(command_upper)
+      .append(" HELP.");
+}
 // CLIENT SETINFO (7.2): "ERR lib-name cannot contain spaces, newlines or special characters."
 inline std::string ClientAttrChars(std::string_view attr) {
   return std::string("ERR ").append(attr).append(

@@ -521,6 +521,48 @@ void CmdClientNoEvict(CommandContext& ctx) { SetOnOff(ctx, &ctx.client.no_evict)
 // CLIENT NO-TOUCH ON|OFF (Redis 7.2)
 void CmdClientNoTouch(CommandContext& ctx) { SetOnOff(ctx, &ctx.client.no_touch); }
 
+// ---- Tracking, blocking and pausing: lrukv has none of them ----
+
+// CLIENT GETREDIR: -1, tracking is never on.
+void CmdClientGetRedir(CommandContext& ctx) { ctx.reply.Integer(-1); }
+
+// CLIENT TRACKINGINFO: tracking off, no redirect, no prefixes.
+void CmdClientTrackingInfo(CommandContext& ctx) {
+  ctx.reply.MapHeader(3);
+  ctx.reply.Bulk("flags");
+  ctx.reply.SetHeader(1);
+  ctx.reply.Bulk("off");
+  ctx.reply.Bulk("redirect");
+  ctx.reply.Integer(-1);
+  ctx.reply.Bulk("prefixes");
+  ctx.reply.ArrayHeader(0);
+}
+
+// CLIENT CACHING YES|NO: always refused, tracking (OPTIN/OPTOUT) is never on.
+void CmdClientCaching(CommandContext& ctx) { ctx.reply.Error(resp::err::kClientCachingNoTracking); }
+
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: no client is ever blocked, so 0 once valid.
+void CmdClientUnblock(CommandContext& ctx) {
+  if (ctx.args.size() > 4) {
+    ctx.reply.Error(resp::err::SubcommandSyntax("unblock", "CLIENT"));
+    return;
+  }
+  if (ctx.args.size() == 4 && !EqualsIgnoreCase(ctx.args[3], "timeout") &&
+      !EqualsIgnoreCase(ctx.args[3], "error")) {
+    ctx.reply.Error(resp::err::kClientUnblockReason);
+    return;
+  }
+  int64_t id = 0;
+  if (!ParseInt64(ctx.args[2], &id)) {
+    ctx.reply.Error(resp::err::kNotInteger);
+    return;
+  }
+  ctx.reply.Integer(0);
+}
+
+// CLIENT UNPAUSE: nothing is ever paused.
+void CmdClientUnpause(CommandContext& ctx) { ctx.reply.Ok(); }
+
 // CLIENT HELP: Redis 7.0.15's text, line for line.
 constexpr std::string_view kClientHelp[] = {
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -640,6 +682,19 @@ void RegisterConnectionCommands(CommandTable& table) {
           "Controls whether commands sent by the client will alter the LRU/LFU of the keys "
           "they access.",
           "7.2.0"),
+      sub("getredir", 2, kConnBase, CmdClientGetRedir, kSlowConn,
+          "Get tracking notifications redirection client ID if any", "6.0.0"),
+      sub("trackinginfo", 2, kConnBase, CmdClientTrackingInfo, kSlowConn,
+          "Return information about server assisted client side caching for the current "
+          "connection",
+          "6.2.0"),
+      sub("caching", 3, kConnBase, CmdClientCaching, kSlowConn,
+          "Instruct the server about tracking or not keys in the next request", "6.0.0"),
+      sub("unblock", -3, kConnBase | kAdmin, CmdClientUnblock, kAdminConn,
+          "Unblock a client blocked in a blocking command from a different connection",
+          "5.0.0"),
+      sub("unpause", 2, kConnBase | kAdmin, CmdClientUnpause, kAdminConn,
+          "Resume processing of clients that were paused", "6.2.0"),
       sub("help", 2, kLoading | kStale, CmdClientHelp, kSlowConn,
           "Show helpful text about the different subcommands", "5.0.0"),
   };

@@ -341,6 +341,34 @@ TEST_CASE("CLIENT KILL: the old form may kill the caller, after its reply") {
   CHECK_FALSE(h.client.killed);
 }
 
+TEST_CASE("CLIENT GETREDIR / TRACKINGINFO / CACHING / UNBLOCK / UNPAUSE: nothing tracked, "
+          "blocked or paused") {
+  CommandHarness h;
+  CHECK(h.Run({"client", "getredir"}) == ":-1\r\n");
+  CHECK(h.Run({"client", "getredir", "x"}) ==
+        "-ERR wrong number of arguments for 'client|getredir' command\r\n");
+  CHECK(h.Run({"client", "trackinginfo"}) ==
+        "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n"
+        "*0\r\n");
+  CHECK(h.Run({"client", "unblock", "5"}) == ":0\r\n");
+  CHECK(h.Run({"client", "unblock", "-5"}) == ":0\r\n");
+  CHECK(h.Run({"client", "unblock", "5", "error"}) == ":0\r\n");
+  CHECK(h.Run({"client", "unblock", "x"}) == "-ERR value is not an integer or out of range\r\n");
+  CHECK(h.Run({"client", "unblock", "x", "foo"}) ==
+        "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n");
+  CHECK(h.Run({"client", "unblock", "5", "a", "b"}) ==
+        "-ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT "
+        "HELP.\r\n");
+  CHECK(h.Run({"client", "unpause"}) == "+OK\r\n");
+  CHECK(h.Run({"client", "caching", "yes"}) ==
+        "-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
+        "or OPTOUT mode enabled\r\n");
+  h.Run({"hello", "3"});
+  CHECK(h.Run({"client", "trackinginfo"}) ==
+        "%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n"
+        "*0\r\n");
+}
+
 TEST_CASE("CLIENT HELP: Redis 7.0.15's text") {
   CommandHarness h;
   std::string out = h.Run({"client", "help"});
