@@ -506,7 +506,8 @@ void TtlGeneric(CommandContext& ctx, bool output_ms, bool absolute) {
       ctx.server.engine.Lookup(ctx.client.db, ctx.args[1], ctx.now_ms, engine::kLookupNoTouch);
   if (!entry) return ctx.reply.Integer(-2);
   if (entry->expire_at_ms == engine::kNoExpiry) return ctx.reply.Integer(-1);
-  int64_t v = absolute ? entry->expire_at_ms : std::max<int64_t>(entry->expire_at_ms - ctx.now_ms, 0);
+  int64_t v = absolute ? entry->expire_at_ms
+                       : std::max<int64_t>(entry->expire_at_ms - ctx.now_ms, 0);
   if (!output_ms) {
     // v >= 0; unsigned so a deadline near INT64_MAX rounds as Redis prints it.
     v = static_cast<int64_t>((static_cast<uint64_t>(v) + 500) / 1000);

@@ -49,7 +49,10 @@ constexpr GlobCase kKeysCases[] = {
     {"*a*"sv, "bab"sv, true},
     {"*a*b*c*"sv, "xaybzc"sv, true},
     {"*a*b*c*"sv, "xaybz"sv, false},
-    {"a*b*c*d*e*f*g*h*i*j*k*z"sv, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"sv, false},
+    {"a*b*c*d*e*f*g*h*i*j*k*z"sv,
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"sv,
+     false},
     {"[abc]"sv, "b"sv, true},
     {"[abc]"sv, "d"sv, false},
     {"[a-]"sv, "_"sv, true},
