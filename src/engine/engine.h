@@ -71,6 +71,10 @@ enum LookupFlags : uint32_t {
 
 // Receives what happens to keys. Calls arrive synchronously, on the engine's thread, after the
 // change. Every method has an empty default; the engine calls nothing when no observer is set.
+// A key that expires or is evicted gets OnExpired/OnEvicted only (no OnModified as well): an
+// observer that tracks WATCHed keys should treat all three alike. RENAME reports OnModified for
+// both names, MOVE for both databases; the copy target of COPY gets OnModified. Callbacks must
+// not call back into the engine's mutating methods.
 class KeyspaceObserver {
  public:
   virtual ~KeyspaceObserver() = default;
@@ -103,7 +107,11 @@ class Engine {
                                   uint32_t flags = kLookupDefault);
 
   // ---- Writes. Each may evict other keys to stay within the limits. ----
-  // Creates or replaces `key`. kOutOfMemory only under noeviction when over the limit.
+  // Creates or replaces `key`. kOutOfMemory when over maxmemory before the write and nothing
+  // may be evicted (noeviction, or a volatile-* policy with no key with a TTL), or when the db
+  // is at maxkeys and the policy cannot evict one of its keys. A write that itself crosses the
+  // limit succeeds; other keys (never the one written) are then evicted to get back under it.
+  // The default TTL applies when no deadline is given and the key is new or !keep_ttl.
   OpStatus Set(int db, std::string_view key, std::string_view value, int64_t now_ms,
                const SetOptions& options = {});
   // Resizes the value of `key` (creating it empty first if absent) to `new_len` bytes, keeping
@@ -117,10 +125,12 @@ class Engine {
   OpStatus SetExpire(int db, std::string_view key, int64_t expire_at_ms, int64_t now_ms);
   // RENAME / RENAMENX: kNotFound if `from` is absent; kExists if nx and `to` exists. TTL moves.
   OpStatus Rename(int db, std::string_view from, std::string_view to, bool nx, int64_t now_ms);
-  // COPY: kNotFound if `from` is absent; kExists if `to` exists and !replace.
+  // COPY: kNotFound if `from` is absent; kExists if `to` exists and !replace, or if it is the
+  // same key in the same db (the caller answers Redis's "source and destination" error first).
+  // The copy carries the source's deadline.
   OpStatus Copy(int src_db, std::string_view from, int dst_db, std::string_view to, bool replace,
                 int64_t now_ms);
-  // MOVE: kNotFound if absent in db; kExists if present in dst_db.
+  // MOVE: kNotFound if absent in db; kExists if present in dst_db (or dst_db == db).
   OpStatus Move(int db, std::string_view key, int dst_db, int64_t now_ms);
   void SwapDb(int a, int b);
   void FlushDb(int db);
