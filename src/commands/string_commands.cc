@@ -313,15 +313,17 @@ void CmdMGet(CommandContext& ctx) {
 
 // ---- MSET, MSETNX ----
 
-// Stores every key/value pair of args[1..]; false if the engine ran out of memory.
-bool OpMSet(CommandContext& ctx) {
-  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
+// Stores every key/value pair of args[1..] in order. Returns how many pairs were stored: fewer
+// than all only when the engine refused a write for memory (noeviction), the rest not tried.
+size_t OpMSet(CommandContext& ctx) {
+  size_t stored = 0;
+  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2, ++stored) {
     if (ctx.server.engine.Set(ctx.client.db, ctx.args[i], ctx.args[i + 1], ctx.now_ms) ==
         OpStatus::kOutOfMemory) {
-      return false;
+      break;
     }
   }
-  return true;
+  return stored;
 }
 
 // MSET key value [key value ...]
@@ -330,7 +332,7 @@ void CmdMSet(CommandContext& ctx) {
     ctx.reply.Error(err::WrongNumArgs(ctx.spec.name));
     return;
   }
-  if (!OpMSet(ctx)) {
+  if (OpMSet(ctx) * 2 + 1 != ctx.args.size()) {
     ctx.reply.Error(err::kOom);
     return;
   }
@@ -349,7 +351,12 @@ void CmdMSetNx(CommandContext& ctx) {
       return;
     }
   }
-  if (!OpMSet(ctx)) {
+  const size_t stored = OpMSet(ctx);
+  if (stored * 2 + 1 != ctx.args.size()) {
+    // All or none: the keys stored so far did not exist before this command.
+    for (size_t i = 0; i < stored; ++i) {
+      ctx.server.engine.Del(ctx.client.db, ctx.args[1 + 2 * i], ctx.now_ms);
+    }
     ctx.reply.Error(err::kOom);
     return;
   }

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/harness.h"
 
@@ -197,6 +198,30 @@ TEST_CASE("GET touches the key, so the other one is evicted") {
   CHECK(h.Run({"GET", "old"}) == "$1\r\n1\r\n");
   CHECK(h.Run({"SET", "third", "3"}) == "+OK\r\n");
   CHECK(h.Run({"MGET", "old", "new", "third"}) == "*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n3\r\n");
+}
+
+// ---- Memory limit ----
+
+// Redis admits a DENYOOM command once and then never refuses its writes; lrukv's engine can
+// refuse a write mid-command under noeviction, so MSETNX undoes what it stored to stay all or
+// none.
+TEST_CASE("MSETNX under noeviction: refused for memory, it leaves none of its keys") {
+  CommandHarness h;
+  CHECK(h.Run({"SET", "seed", "x"}) == "+OK\r\n");
+  lrukv::engine::Limits limits;
+  limits.maxmemory_bytes = h.engine.used_memory() + 200;
+  limits.policy = lrukv::engine::EvictionPolicy::kNoEviction;
+  h.engine.SetLimits(limits);
+  std::vector<std::string_view> args = {"MSETNX"};
+  const std::string value(40, 'v');
+  const std::vector<std::string> keys = {"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"};
+  for (const std::string& key : keys) {
+    args.push_back(key);
+    args.push_back(value);
+  }
+  CHECK(h.Run(args) == "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+  CHECK(h.Run({"MGET", "k0", "k1", "k7"}) == "*3\r\n$-1\r\n$-1\r\n$-1\r\n");
+  CHECK(h.Run({"GET", "seed"}) == "$1\r\nx\r\n");
 }
 
 // ---- Command table rows ----
