@@ -827,13 +827,23 @@ struct Engine::Impl {
     const auto old_addr = reinterpret_cast<uintptr_t>(old);
     const bool overlaps = !keep_value && value_addr >= old_addr && value_addr < old_addr + usable;
     char* e;
-    if (!overlaps && need <= usable && (keep_value || need * 2 >= usable || usable <= 64) &&
-        key.data() == op.key) {
-      // In place. The key stays; move key+kept value if the varint widths change.
+    const bool same_key = key.data() == op.key;
+    const bool fits = need <= usable && (keep_value || need * 2 >= usable || usable <= 64);
+    if (!overlaps && same_key && (fits || keep_value)) {
+      // In place, or grown by realloc (which keeps the bytes, and remaps rather than copies
+      // a large block). The key stays; move key+kept value if the varint widths change.
+      const size_t key_off = static_cast<size_t>(op.key - old);
       e = old;
+      if (!fits) {
+        entry_bytes -= usable;
+        e = static_cast<char*>(std::realloc(old, need + slack));
+        if (!e) throw std::bad_alloc();
+        entry_bytes += malloc_usable_size(e);
+        slots.Put(id, e);
+      }
       const size_t kept = keep_value ? std::min(op.value_len, vlen) : 0;
       char* new_key = e + kOffVarints + VarintLen(key.size()) + VarintLen(vlen);
-      if (new_key != op.key) std::memmove(new_key, op.key, key.size() + kept);
+      if (new_key != e + key_off) std::memmove(new_key, e + key_off, key.size() + kept);
       WriteHead(e, table, new_ttl, {new_key, key.size()}, vlen, /*copy_key=*/false);
       char* v = new_key + key.size();
       if (keep_value) {
