@@ -350,3 +350,78 @@ TEST_CASE("maxkeys: a new key beyond the limit evicts the db's LRU key, or fails
 
 }  // namespace
 }  // namespace lrukv::engine
+
+namespace lrukv::engine {
+namespace {
+
+TEST_CASE("ResizeValue: a multi-megabyte value grows in place of a copy and keeps its bytes") {
+  FakeClock clock;
+  Engine engine(clock);
+  const int64_t now = clock.NowMs();
+  std::string big(3 << 20, 'q');
+  for (size_t i = 0; i < big.size(); i += 4093) big[i] = static_cast<char>(i);
+  engine.Set(0, "big", big, now, {.expire_at_ms = now + 1000});
+  const uint64_t before = engine.used_memory();
+  auto span = engine.ResizeValue(0, "big", big.size() + (5 << 20), now);
+  REQUIRE(span.size() == big.size() + (5 << 20));
+  CHECK(std::string_view(span.data(), big.size()) == big);
+  CHECK(span[span.size() - 1] == 0);
+  CHECK(span[big.size()] == 0);
+  CHECK(engine.used_memory() >= before + (5 << 20));
+  CHECK(engine.Lookup(0, "big", now)->expire_at_ms == now + 1000);
+}
+
+TEST_CASE("maxkeys: Copy and Move into a full db evict there, never the source key") {
+  FakeClock clock;
+  Engine engine(clock);
+  const int64_t now = clock.NowMs();
+  Limits limits;
+  limits.maxkeys = 2;
+  engine.SetLimits(limits);
+  engine.Set(1, "x", "1", now);
+  engine.Set(1, "y", "2", now);
+  engine.Set(0, "src", "s", now);
+  CHECK(engine.Copy(0, "src", 1, "copy", false, now) == OpStatus::kOk);
+  CHECK(engine.DbSize(1) == 2);
+  CHECK_FALSE(engine.Lookup(1, "x", now));
+  CHECK(ValueOf(engine, 1, "copy", now) == "s");
+  CHECK(engine.Move(0, "src", 1, now) == OpStatus::kOk);
+  CHECK(engine.DbSize(1) == 2);
+  CHECK(ValueOf(engine, 1, "src", now) == "s");
+  CHECK(engine.DbSize(0) == 0);
+  limits.policy = EvictionPolicy::kVolatileLru;  // nothing in db 1 has a TTL
+  engine.SetLimits(limits);
+  engine.Set(0, "more", "m", now);
+  CHECK(engine.Move(0, "more", 1, now) == OpStatus::kOutOfMemory);
+  CHECK(ValueOf(engine, 0, "more", now) == "m");
+}
+
+TEST_CASE("active expiry: the observer hears OnExpired with the logical db") {
+  FakeClock clock;
+  Engine engine(clock);
+  Recorder rec;
+  engine.SetObserver(&rec);
+  const int64_t now = clock.NowMs();
+  engine.Set(5, "a", "v", now, {.expire_at_ms = now + 50});
+  engine.SwapDb(5, 6);
+  rec.events.clear();
+  CHECK(engine.ActiveExpireCycle(now + 49, 1000) == 0);
+  CHECK(engine.ActiveExpireCycle(now + 50, 1000) == 1);
+  CHECK(rec.events == std::vector<std::string>{"exp 6 a"});
+  CHECK(engine.stats().expired_keys == 1);
+}
+
+TEST_CASE("Lookup NOTOUCH leaves last_access alone; a plain lookup updates it") {
+  FakeClock clock;
+  Engine engine(clock);
+  const int64_t now = clock.NowMs();
+  engine.Set(0, "k", "v", now);
+  clock.Advance(10'000);
+  CHECK(engine.Lookup(0, "k", clock.NowMs(), kLookupNoTouch)->last_access_ms / 1000 == now / 1000);
+  engine.Lookup(0, "k", clock.NowMs());
+  CHECK(engine.Lookup(0, "k", clock.NowMs(), kLookupNoTouch)->last_access_ms / 1000 ==
+        clock.NowMs() / 1000);
+}
+
+}  // namespace
+}  // namespace lrukv::engine
