@@ -294,12 +294,17 @@ void ReplyCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec) {
   std::vector<std::string_view> tips = m ? Words(m->tips) : std::vector<std::string_view>{};
   w.SetHeader(tips.size());
   for (std::string_view t : tips) w.Bulk(t);
-  // Redis 7.0 sends the key specs and the subcommands as RESP3 sets too.
+  // Redis 7.0 sends the key specs as a RESP3 set, and the subcommands as an empty set when
+  // there are none but as an array otherwise.
   std::vector<KeySpec> specs = KeySpecsOf(spec, m);
   w.SetHeader(specs.size());
   for (const KeySpec& ks : specs) ReplyKeySpec(w, ks);
   std::vector<const CommandSpec*> subs = OrderedSubcommands(spec);
-  w.SetHeader(subs.size());
+  if (subs.empty()) {
+    w.SetHeader(0);
+  } else {
+    w.ArrayHeader(subs.size());
+  }
   for (const CommandSpec* s : subs) ReplyCommandInfo(w, *s);
 }
 

@@ -178,7 +178,7 @@ class InfoBuilder {
     Field(out, "process_supervised", "no");
     Field(out, "run_id", RunId());
     Field(out, "tcp_port", reactor_.tcp_port);
-    Field(out, "server_time_usec", now_ms_ * 1000);
+    Field(out, "server_time_usec", WallClockUs(server_, now_ms_));
     Field(out, "uptime_in_seconds", uptime_s);
     Field(out, "uptime_in_days", uptime_s / 86400);
     Field(out, "hz", config.hz);

@@ -57,6 +57,15 @@ bool ParseStrictInt64(std::string_view s, int64_t* out) {
   return true;
 }
 
+int64_t WallClockUs(const ServerContext& server, int64_t now_ms) {
+  if (dynamic_cast<const engine::SystemClock*>(&server.engine.clock()) != nullptr) {
+    struct timeval tv;
+    gettimeofday(&tv, nullptr);
+    return static_cast<int64_t>(tv.tv_sec) * 1000000 + tv.tv_usec;
+  }
+  return now_ms * 1000;
+}
+
 namespace {
 
 // OBJ_SHARED_INTEGERS: Redis shares the integer objects 0..9999 (refcount INT_MAX).
@@ -191,20 +200,12 @@ void CmdContainer(CommandContext& ctx) {
 
 // ---- TIME, LASTSAVE ----
 
-// TIME: [unix seconds, microseconds], both as bulk strings. With the system clock the
-// microseconds are real; with another clock (tests) they derive from its milliseconds.
+// TIME: [unix seconds, microseconds], both as bulk strings.
 void CmdTime(CommandContext& ctx) {
-  int64_t sec = ctx.now_ms / 1000;
-  int64_t usec = (ctx.now_ms % 1000) * 1000;
-  if (dynamic_cast<const engine::SystemClock*>(&ctx.server.engine.clock()) != nullptr) {
-    struct timeval tv;
-    gettimeofday(&tv, nullptr);
-    sec = tv.tv_sec;
-    usec = tv.tv_usec;
-  }
+  int64_t now_us = WallClockUs(ctx.server, ctx.now_ms);
   ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk(std::to_string(sec));
-  ctx.reply.Bulk(std::to_string(usec));
+  ctx.reply.Bulk(std::to_string(now_us / 1000000));
+  ctx.reply.Bulk(std::to_string(now_us % 1000000));
 }
 
 // LASTSAVE: unix time of the last successful save; the start time before any.

@@ -66,6 +66,10 @@ void CmdCommandHelp(CommandContext& ctx);
 
 // ---- Shared ----
 
+// Unix time in microseconds for TIME and INFO's server_time_usec: the real clock's
+// microseconds when the engine runs on SystemClock, else now_ms * 1000 (tests' FakeClock).
+int64_t WallClockUs(const ServerContext& server, int64_t now_ms);
+
 // Redis's string2ll: optional '-', digits without leading zeros, nothing else, fits in int64.
 bool ParseStrictInt64(std::string_view s, int64_t* out);
 

@@ -210,6 +210,7 @@ TEST_CASE("INFO server carries the Redis version, standalone mode and lrukv's ve
   CHECK(FieldValue(info, "uptime_in_days") == "0");
   CHECK(FieldValue(info, "hz") == "10");
   CHECK(FieldValue(info, "run_id").size() == 40);
+  CHECK(FieldValue(info, "server_time_usec") == std::to_string(h.clock.NowMs() * 1000));
   CHECK(FieldValue(info, "lru_clock") == std::to_string((h.clock.NowMs() / 1000) & 0xFFFFFF));
   CHECK(info.ends_with("io_threads_active:0\r\n"));
 }
@@ -499,6 +500,17 @@ TEST_CASE("COMMAND INFO config: a container row with its five subcommands") {
                ":0\r\n:0\r\n*3\r\n+@admin\r\n+@slow\r\n+@dangerous\r\n*2\r\n$24\r\n"
                "request_policy:all_nodes\r\n$29\r\nresponse_policy:all_succeeded\r\n*0\r\n*0\r\n") !=
         std::string::npos);
+}
+
+TEST_CASE("COMMAND INFO under RESP3: subcommands are an array, or an empty set, as Redis 7.0") {
+  CommandHarness h;
+  h.client.protocol = 3;
+  CHECK(h.Run({"COMMAND", "INFO", "config"})
+            .starts_with("*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n"
+                         "+@slow\r\n~0\r\n~0\r\n*5\r\n*10\r\n"));
+  CHECK(h.Run({"COMMAND", "INFO", "config|help"}) ==
+        "*1\r\n*10\r\n$11\r\nconfig|help\r\n:2\r\n~2\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n"
+        "~1\r\n+@slow\r\n~0\r\n~0\r\n~0\r\n");
 }
 
 TEST_CASE("COMMAND DOCS get: Redis 7.0.15's reply bytes, RESP2 and RESP3") {
