@@ -58,6 +58,9 @@ class ServerControl {
   // CONFIG RESETSTAT: zero the reactor's counters (connections received, net bytes, rejected
   // connections, reads/writes processed). The default keeps them.
   virtual void ResetStats() {}
+  // Appends pre-encoded RESP bytes to another client's output and schedules its flush (MONITOR
+  // lines, Pub/Sub messages). `client` must be one ForEachClient visits. The default drops them.
+  virtual void Push(ClientState& client, std::string_view bytes) {}
 };
 
 // INFO commandstats / errorstats.

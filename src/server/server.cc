@@ -566,6 +566,7 @@ void Server::CloseConnection(Connection* c) {
     clients_tail_ = c->prev;
   }
   clients_by_id_.erase(c->client.id);
+  dispatcher_.ForgetClient(c->client);
   if (c->queued) {
     pending_.erase(std::remove(pending_.begin(), pending_.end(), c), pending_.end());
     std::replace(flushing_.begin(), flushing_.end(), c, static_cast<Connection*>(nullptr));
@@ -601,6 +602,15 @@ void Server::KillClient(cmd::ClientState& client) {
 }
 
 void Server::Shutdown() { shutdown_requested_ = true; }
+
+void Server::Push(cmd::ClientState& client, std::string_view bytes) {
+  auto it = clients_by_id_.find(client.id);
+  if (it == clients_by_id_.end()) return;
+  Connection* c = it->second;
+  c->out.append(bytes);
+  // The running command's own connection is flushed after its batch; others before the poll.
+  if (c != executing_) Enqueue(c);
+}
 
 void Server::ResetStats() {
   stats_.total_connections_received = 0;

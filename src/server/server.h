@@ -42,6 +42,7 @@ class Server final : public cmd::ServerControl {
   void Shutdown() override;
   void OnConfigChanged(std::string_view name) override;
   void ResetStats() override;
+  void Push(cmd::ClientState& client, std::string_view bytes) override;
 
  private:
   struct Connection;
