@@ -473,9 +473,14 @@ void CmdDebug(CommandContext& ctx) {
 
 // FUNCTION FLUSH [ASYNC|SYNC]
 void CmdFunctionFlush(CommandContext& ctx) {
-  if (ctx.args.size() > 3 ||
-      (ctx.args.size() == 3 && !EqualsNoCase(ctx.args[2], "async") &&
-       !EqualsNoCase(ctx.args[2], "sync"))) {
+  if (ctx.args.size() > 3) {
+    ctx.reply.Error(fmt::format(
+        "ERR unknown subcommand or wrong number of arguments for '{:.128}'. Try FUNCTION HELP.",
+        ctx.args[1]));
+    return;
+  }
+  if (ctx.args.size() == 3 && !EqualsNoCase(ctx.args[2], "async") &&
+      !EqualsNoCase(ctx.args[2], "sync")) {
     ctx.reply.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     return;
   }

@@ -700,6 +700,9 @@ TEST_CASE("FUNCTION FLUSH and FUNCTION LIST: no library ever exists") {
   CHECK(h.Run({"FUNCTION", "FLUSH", "async"}) == "+OK\r\n");
   CHECK(h.Run({"FUNCTION", "FLUSH", "x"}) ==
         "-ERR FUNCTION FLUSH only supports SYNC|ASYNC option\r\n");
+  CHECK(h.Run({"FUNCTION", "flush", "a", "b"}) ==
+        "-ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION "
+        "HELP.\r\n");
   CHECK(h.Run({"FUNCTION", "LIST"}) == "*0\r\n");
   CHECK(h.Run({"FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x"}) == "*0\r\n");
   CHECK(h.Run({"FUNCTION", "LIST", "x"}) == "-ERR Unknown argument x\r\n");
