@@ -125,7 +125,9 @@ void CmdConfigGet(CommandContext& ctx) {
 }
 
 // CONFIG SET parameter value [parameter value ...]
-// All pairs apply or none does; the reactor and the engine hear about each changed directive.
+// All pairs apply or none does. The server hears of each changed directive through
+// Config::on_change (which it wires to ServerControl::OnConfigChanged); when nothing is wired
+// (tests, tools) this handler tells ServerControl and the engine itself.
 void CmdConfigSet(CommandContext& ctx) {
   if (ctx.args.size() % 2 != 0) {
     ctx.reply.Error(resp::err::kSyntax);
@@ -134,8 +136,11 @@ void CmdConfigSet(CommandContext& ctx) {
   std::vector<std::pair<std::string, std::string>> pairs;
   pairs.reserve((ctx.args.size() - 2) / 2);
   for (size_t i = 2; i + 1 < ctx.args.size(); i += 2) {
+    // Redis's errors name a known directive in lower case, an unknown one as typed.
     std::string name(ctx.args[i]);
-    for (char& c : name) c = Lower(c);
+    std::string lower = name;
+    for (char& c : lower) c = Lower(c);
+    if (ctx.server.config.Get(lower)) name = std::move(lower);
     pairs.emplace_back(std::move(name), std::string(ctx.args[i + 1]));
   }
   std::string error;
@@ -143,12 +148,16 @@ void CmdConfigSet(CommandContext& ctx) {
     ctx.reply.Error(error);
     return;
   }
-  bool engine_changed = false;
-  for (const auto& [name, value] : pairs) {
-    engine_changed = engine_changed || IsEngineDirective(name);
-    ctx.server.control.OnConfigChanged(name);
+  if (!ctx.server.config.on_change) {
+    bool engine_changed = false;
+    for (const auto& [typed, value] : pairs) {
+      std::string name = typed;
+      for (char& c : name) c = Lower(c);
+      engine_changed = engine_changed || IsEngineDirective(name);
+      ctx.server.control.OnConfigChanged(name);
+    }
+    if (engine_changed) ApplyEngineLimits(ctx.server);
   }
-  if (engine_changed) ApplyEngineLimits(ctx.server);
   ctx.reply.Ok();
 }
 
