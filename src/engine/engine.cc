@@ -2,18 +2,19 @@
 // the volatile LRU list, the expiry wheel, eviction and memory accounting. The public contract
 // is in engine.h; this file explains the layout.
 //
-// Memory layout. Every key is ONE malloc'd entry addressed by a 32-bit id through a paged slot
-// table (id -> pointer). An entry for key "key:0000001" (11 bytes) with a 16-byte value:
+// Memory layout. Every key is ONE entry addressed by a 32-bit id through a paged slot table
+// (id -> pointer). An entry for key "key:0000001" (11 bytes) with a 16-byte value:
 //
 //   offset  0  u32 hash-chain next id        offset 16  u16 keyspace (table) index
-//   offset  4  u32 LRU prev id (older)       offset 18  u8  flags (kFlagTtl)
+//   offset  4  u32 LRU prev id (older)       offset 18  u8  flags (kFlagTtl, kFlagLarge)
 //   offset  8  u32 LRU next id (newer)       offset 19  varint key_len, varint value_len
 //   offset 12  u32 last access, unix seconds then key bytes, value bytes
 //   [if kFlagTtl: 24-byte trailer: i64 deadline_ms, u32 vprev, u32 vnext, u32 wprev, u32 wnext]
 //
-// = 19 + 1 + 1 + 11 + 16 = 48 bytes, which glibc serves from a 64-byte chunk (56 usable); add
-// 8 bytes of slot table and ~4 bytes of bucket per key: ~77 bytes per key in used_memory().
-// A TTL adds the 24-byte trailer (the same entry then takes an 80-byte chunk).
+// = 19 + 1 + 1 + 11 + 16 = 48 bytes, a slot of the 48-byte size class of the entry arena
+// (entries up to 512 bytes; larger ones are malloc'd alone). Add 8 bytes of slot table and
+// ~4 bytes of bucket per key: ~60 bytes per key in used_memory() and in RSS. A TTL adds the
+// 24-byte trailer.
 //
 // Lists are intrusive and linked by id (0 = none): the global LRU (every key), the volatile LRU
 // (keys with a TTL, links in the trailer) and the expiry wheel (trailer links). The wheel's lists
@@ -52,6 +53,9 @@ constexpr size_t kOffTable = 16;
 constexpr size_t kOffFlags = 18;
 constexpr size_t kOffVarints = 19;
 constexpr uint8_t kFlagTtl = 1;
+constexpr uint8_t kFlagLarge = 2;   // malloc'd on its own (else: a slot of a size class)
+constexpr uint8_t kFlagHole = 0xFF;     // a freed slot waiting for compaction
+constexpr uint8_t kFlagTrimmed = 0xFE;  // a freed slot already cut off the class's end
 constexpr size_t kTtlBytes = 24;
 constexpr size_t kTtlDeadline = 0;
 constexpr size_t kTtlVPrev = 8;
@@ -265,6 +269,27 @@ constexpr int kRandomProbes = 64;
 
 enum class Removal { kDeleted, kExpired, kEvicted, kSilent };
 
+// ---- Entry arena ----
+// Entries up to kMaxSmallEntry bytes live in size classes of 8-byte steps, packed densely in
+// pages: class 6 holds 48-byte entries, 341 per 16 KiB page. A freed slot becomes a hole; at
+// the end of a mutating call (never inside one, so pointers taken there stay valid) the last
+// entry of the class moves into each hole, so a class never holds more than its live entries
+// plus one partly used page and one spare. Bigger entries are malloc'd alone.
+constexpr size_t kMaxSmallEntry = 512;
+constexpr size_t kArenaPageBytes = 16384;
+inline size_t RoundUp8(size_t n) { return (n + 7) & ~size_t{7}; }
+
+struct SizeClass {
+  std::vector<char*> pages;
+  std::vector<char*> holes;
+  uint64_t count = 0;  // slots [0, count) are live entries or holes
+  uint32_t slot_bytes = 0;
+  uint32_t per_page = 0;
+  char* SlotAddr(uint64_t i) const {
+    return pages[i / per_page] + (i % per_page) * slot_bytes;
+  }
+};
+
 }  // namespace
 
 // ---- Policies ----
@@ -311,10 +336,14 @@ struct Engine::Impl {
 
   ~Impl() {
     for (Keyspace& ks : tables) {
-      ForEachIdInKeyspace(ks, [&](Id id) { std::free(slots.Get(id)); });
+      ForEachIdInKeyspace(ks, [&](Id id) {
+        char* e = slots.Get(id);
+        if (static_cast<uint8_t>(e[kOffFlags]) & kFlagLarge) std::free(e);
+      });
       std::free(ks.ht[0].buckets);
       std::free(ks.ht[1].buckets);
     }
+    ResetArena();
   }
 
   const Clock& clock;
@@ -334,7 +363,10 @@ struct Engine::Impl {
   Id vol_tail = kNil;
   uint64_t total_keys = 0;
   uint64_t total_volatile = 0;
-  uint64_t entry_bytes = 0;
+  uint64_t entry_bytes = 0;  // malloc_usable_size of large entries + slot bytes of small ones
+  uint64_t arena_bytes = 0;  // pages of the size classes
+  std::vector<SizeClass> classes = MakeClasses();
+  bool has_holes = false;
   uint64_t table_bytes = 0;
   uint64_t cycle_us_total = 0;
   int64_t wheel_cur = 0;  // every deadline < wheel_cur has left the wheel slots
@@ -687,7 +719,8 @@ struct Engine::Impl {
   // ---- Memory ----
   uint64_t used_memory() const {
     return sizeof(Impl) + tables.capacity() * sizeof(Keyspace) +
-           (db_to_table.capacity() + table_to_db.capacity()) * sizeof(int) + entry_bytes +
+           (db_to_table.capacity() + table_to_db.capacity()) * sizeof(int) +
+           classes.capacity() * sizeof(SizeClass) + entry_bytes +
            table_bytes + slots.bytes();
   }
   bool OverMemory() const {
@@ -707,22 +740,119 @@ struct Engine::Impl {
   }
   void NotifyModified(int table, std::string_view key) { Notify(Removal::kDeleted, table, key); }
 
+  static std::vector<SizeClass> MakeClasses() {
+    std::vector<SizeClass> out(kMaxSmallEntry / 8 + 1);
+    for (size_t k = 1; k < out.size(); ++k) {
+      out[k].slot_bytes = static_cast<uint32_t>(k * 8);
+      out[k].per_page = static_cast<uint32_t>(kArenaPageBytes / (k * 8));
+    }
+    return out;
+  }
+  static bool IsLarge(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) & kFlagLarge; }
+  // Bytes the entry occupies: its slot, or its malloc block. Reads the entry's lengths, so
+  // the entry must be intact.
+  static size_t Capacity(char* e) {
+    if (IsLarge(e)) return malloc_usable_size(e);
+    Parsed p = Parse(e);
+    return RoundUp8(EntrySize(p.key_len, p.value_len, p.ttl != nullptr));
+  }
+  // An allocation for an entry of `bytes` (exactly that many for a small entry, at least for
+  // a large one). Sets the flags byte to kFlagLarge or 0.
   char* AllocEntry(size_t bytes) {
-    char* e = static_cast<char*>(std::malloc(bytes));
-    if (!e) throw std::bad_alloc();
-    entry_bytes += malloc_usable_size(e);
+    char* e;
+    if (bytes > kMaxSmallEntry) {
+      e = static_cast<char*>(std::malloc(bytes));
+      if (!e) throw std::bad_alloc();
+      entry_bytes += malloc_usable_size(e);
+      e[kOffFlags] = static_cast<char>(kFlagLarge);
+      return e;
+    }
+    SizeClass& c = classes[RoundUp8(bytes) / 8];
+    if (!c.holes.empty()) {
+      e = c.holes.back();
+      c.holes.pop_back();
+    } else {
+      const uint64_t i = c.count++;
+      if (i / c.per_page >= c.pages.size()) {
+        char* page = static_cast<char*>(std::malloc(kArenaPageBytes));
+        if (!page) {
+          --c.count;
+          throw std::bad_alloc();
+        }
+        c.pages.push_back(page);
+        arena_bytes += kArenaPageBytes;
+      }
+      e = c.SlotAddr(i);
+    }
+    entry_bytes += c.slot_bytes;
+    e[kOffFlags] = 0;
     return e;
   }
+  // Frees an intact entry (its lengths are read to find its class).
   void FreeEntry(char* e) {
-    entry_bytes -= malloc_usable_size(e);
-    std::free(e);
+    if (IsLarge(e)) {
+      entry_bytes -= malloc_usable_size(e);
+      std::free(e);
+      return;
+    }
+    SizeClass& c = classes[Capacity(e) / 8];
+    entry_bytes -= c.slot_bytes;
+    e[kOffFlags] = static_cast<char>(kFlagHole);
+    c.holes.push_back(e);
+    has_holes = true;
+  }
+  // Fills every hole with the last entry of its class and returns spare pages. Only between
+  // calls: it moves entries.
+  void Compact() {
+    if (!has_holes) return;
+    has_holes = false;
+    for (SizeClass& c : classes) {
+      if (c.per_page == 0) continue;
+      while (!c.holes.empty()) {
+        while (c.count > 0 &&
+               static_cast<uint8_t>(c.SlotAddr(c.count - 1)[kOffFlags]) == kFlagHole) {
+          c.SlotAddr(--c.count)[kOffFlags] = static_cast<char>(kFlagTrimmed);
+        }
+        char* hole = c.holes.back();
+        c.holes.pop_back();
+        if (static_cast<uint8_t>(hole[kOffFlags]) != kFlagHole) continue;  // trimmed
+        char* last = c.SlotAddr(c.count - 1);
+        // The id of `last` from its LRU neighbour: prev's next, or the LRU tail.
+        const Id prev = Load32(last + kOffPrev);
+        const Id id = prev ? Load32(E(prev) + kOffNext) : lru_tail;
+        std::memcpy(hole, last, c.slot_bytes);
+        slots.Put(id, hole);
+        last[kOffFlags] = static_cast<char>(kFlagTrimmed);
+        --c.count;
+      }
+      const uint64_t needed_pages = (c.count + c.per_page - 1) / c.per_page;
+      while (c.pages.size() > needed_pages + 1) {
+        std::free(c.pages.back());
+        c.pages.pop_back();
+        arena_bytes -= kArenaPageBytes;
+      }
+    }
+  }
+  // Forgets every small entry (the caller has dropped every reference to them).
+  void ResetArena() {
+    for (SizeClass& c : classes) {
+      for (char* page : c.pages) std::free(page);
+      arena_bytes -= c.pages.size() * kArenaPageBytes;
+      c.pages.clear();
+      c.pages.shrink_to_fit();
+      c.holes.clear();
+      c.holes.shrink_to_fit();
+      c.count = 0;
+    }
+    has_holes = false;
   }
   // Writes header fields, varints and the key into `e`; returns where the value goes.
   // (With copy_key false the key bytes are assumed to be in place already.)
   static char* WriteHead(char* e, int table, bool ttl, std::string_view key, size_t value_len,
                          bool copy_key = true) {
     Store16(e + kOffTable, static_cast<uint16_t>(table));
-    e[kOffFlags] = static_cast<char>(ttl ? kFlagTtl : 0);
+    e[kOffFlags] = static_cast<char>((static_cast<uint8_t>(e[kOffFlags]) & kFlagLarge) |
+                                     (ttl ? kFlagTtl : 0));
     char* p = PutVarint(e + kOffVarints, key.size());
     p = PutVarint(p, value_len);
     if (copy_key) std::memcpy(p, key.data(), key.size());
@@ -763,7 +893,8 @@ struct Engine::Impl {
   Id CreateEntry(int table, std::string_view key, uint64_t h, std::string_view value,
                  int64_t deadline_ms, size_t slack = 0) {
     const bool ttl = deadline_ms != kNoExpiry;
-    char* e = AllocEntry(EntrySize(key.size(), value.size(), ttl) + slack);
+    const size_t need = EntrySize(key.size(), value.size(), ttl);
+    char* e = AllocEntry(need + slack > kMaxSmallEntry ? need + slack : need);
     Store32(e + kOffHNext, kNil);
     Store32(e + kOffPrev, kNil);
     Store32(e + kOffNext, kNil);
@@ -822,14 +953,19 @@ struct Engine::Impl {
     }
     const bool was_volatile_linked = old_ttl && new_ttl && deadline_ms == old_deadline;
     const size_t need = EntrySize(key.size(), vlen, new_ttl);
-    const size_t usable = malloc_usable_size(old);
+    const size_t usable = Capacity(old);
+    const bool old_large = IsLarge(old);
     const auto value_addr = reinterpret_cast<uintptr_t>(value.data());
     const auto old_addr = reinterpret_cast<uintptr_t>(old);
     const bool overlaps = !keep_value && value_addr >= old_addr && value_addr < old_addr + usable;
     char* e;
     const bool same_key = key.data() == op.key;
-    const bool fits = need <= usable && (keep_value || need * 2 >= usable || usable <= 64);
-    if (!overlaps && same_key && (fits || keep_value)) {
+    // A small entry stays in its slot only within its class; a large one while it is not
+    // mostly empty.
+    const bool fits = old_large ? need <= usable && (keep_value || need * 2 >= usable)
+                                : RoundUp8(need) == usable;
+    const bool can_realloc = old_large && keep_value && need + slack > kMaxSmallEntry;
+    if (!overlaps && same_key && (fits || can_realloc)) {
       // In place, or grown by realloc (which keeps the bytes, and remaps rather than copies
       // a large block). The key stays; move key+kept value if the varint widths change.
       const size_t key_off = static_cast<size_t>(op.key - old);
@@ -852,11 +988,7 @@ struct Engine::Impl {
         std::memcpy(v, value.data(), value.size());
       }
     } else {
-      if (keep_value) {
-        e = AllocEntry(need + slack);
-      } else {
-        e = AllocEntry(need);
-      }
+      e = AllocEntry(keep_value && need + slack > kMaxSmallEntry ? need + slack : need);
       std::memcpy(e, old, kOffFlags);  // chain, LRU links, access time, table
       char* v = WriteHead(e, table, new_ttl, key, vlen);
       if (keep_value) {
@@ -1047,6 +1179,21 @@ struct Engine::Impl {
   }
 };
 
+namespace {
+// Compacts the entry arena when a mutating call returns (see Impl::Compact).
+template <typename ImplT>
+class CompactOnExit {
+ public:
+  explicit CompactOnExit(ImplT& m) : m_(m) {}
+  ~CompactOnExit() { m_.Compact(); }
+  CompactOnExit(const CompactOnExit&) = delete;
+  CompactOnExit& operator=(const CompactOnExit&) = delete;
+
+ private:
+  ImplT& m_;
+};
+}  // namespace
+
 // ---- Engine: construction and limits ----
 Engine::Engine(const Clock& clock, int databases)
     : impl_(std::make_unique<Impl>(clock, std::clamp(databases, 1, 65535))) {}
@@ -1058,6 +1205,7 @@ const Limits& Engine::limits() const { return impl_->limits; }
 void Engine::SetObserver(KeyspaceObserver* observer) { impl_->observer = observer; }
 
 void Engine::SetLimits(const Limits& limits) {
+  CompactOnExit compact_on_exit(*impl_);
   impl_->limits = limits;
   const int64_t now_ms = impl_->clock.NowMs();
   impl_->EvictForMemory(now_ms, kNil);
@@ -1082,6 +1230,7 @@ std::optional<EntryView> Engine::Lookup(int db, std::string_view key, int64_t no
 // ---- Writes ----
 OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64_t now_ms,
                      const SetOptions& options) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return OpStatus::kNotFound;
   if (m.OverMemory() && !m.EvictForMemory(now_ms, kNil)) return OpStatus::kOutOfMemory;
@@ -1137,6 +1286,7 @@ std::span<char> Engine::ResizeValue(int db, std::string_view key, size_t new_len
 }
 
 bool Engine::Del(int db, std::string_view key, int64_t now_ms) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return false;
   const Id id = m.FindLive(m.TableOfDb(db), key, now_ms);
@@ -1146,6 +1296,7 @@ bool Engine::Del(int db, std::string_view key, int64_t now_ms) {
 }
 
 OpStatus Engine::SetExpire(int db, std::string_view key, int64_t expire_at_ms, int64_t now_ms) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return OpStatus::kNotFound;
   const int table = m.TableOfDb(db);
@@ -1170,6 +1321,7 @@ OpStatus Engine::SetExpire(int db, std::string_view key, int64_t expire_at_ms, i
 
 OpStatus Engine::Rename(int db, std::string_view from, std::string_view to, bool nx,
                         int64_t now_ms) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return OpStatus::kNotFound;
   const int table = m.TableOfDb(db);
@@ -1195,7 +1347,7 @@ OpStatus Engine::Rename(int db, std::string_view from, std::string_view to, bool
   const char* e = m.E(id);
   const auto from_addr = reinterpret_cast<uintptr_t>(from.data());
   const auto e_addr = reinterpret_cast<uintptr_t>(e);
-  if (from_addr >= e_addr && from_addr < e_addr + malloc_usable_size(const_cast<char*>(e))) {
+  if (from_addr >= e_addr && from_addr < e_addr + Impl::Capacity(const_cast<char*>(e))) {
     from_copy.assign(from);
     from_key = from_copy;
   }
@@ -1212,6 +1364,7 @@ OpStatus Engine::Rename(int db, std::string_view from, std::string_view to, bool
 
 OpStatus Engine::Copy(int src_db, std::string_view from, int dst_db, std::string_view to,
                       bool replace, int64_t now_ms) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(src_db) || !m.ValidDb(dst_db)) return OpStatus::kNotFound;
   const int src_table = m.TableOfDb(src_db);
@@ -1238,6 +1391,7 @@ OpStatus Engine::Copy(int src_db, std::string_view from, int dst_db, std::string
 }
 
 OpStatus Engine::Move(int db, std::string_view key, int dst_db, int64_t now_ms) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db) || !m.ValidDb(dst_db)) return OpStatus::kNotFound;
   const int src_table = m.TableOfDb(db);
@@ -1283,6 +1437,7 @@ void Engine::SwapDb(int a, int b) {
 }
 
 void Engine::FlushDb(int db) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return;
   const int table = m.TableOfDb(db);
@@ -1302,7 +1457,10 @@ void Engine::FlushDb(int db) {
   m.FreeTable(&ks.ht[0]);
   m.FreeTable(&ks.ht[1]);
   ks = Keyspace{};
-  if (m.total_keys == 0) m.slots.Clear();
+  if (m.total_keys == 0) {
+    m.slots.Clear();
+    m.ResetArena();
+  }
   if (m.observer) m.observer->OnDbFlushed(db);
 }
 
@@ -1434,6 +1592,7 @@ void Engine::ForEachLruOrder(int64_t now_ms,
 
 // ---- Limits and background work ----
 bool Engine::EvictToLimit(int64_t now_ms) {
+  CompactOnExit compact_on_exit(*impl_);
   const bool memory_ok = impl_->EvictForMemory(now_ms, kNil);
   const bool keys_ok = impl_->EnforceMaxKeys(now_ms);
   return memory_ok && keys_ok;
@@ -1442,6 +1601,7 @@ bool Engine::EvictToLimit(int64_t now_ms) {
 bool Engine::OverMemoryLimit() const { return impl_->OverMemory(); }
 
 size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_work) {
+  CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   const auto start = std::chrono::steady_clock::now();
   bool timed_out = false;
@@ -1481,7 +1641,7 @@ uint64_t Engine::MemoryUsage(int db, std::string_view key, int64_t now_ms) {
   const Id id = m.FindLive(m.TableOfDb(db), key, now_ms);
   if (!id) return 0;
   // The entry's allocation plus its slot-table pointer and its bucket share.
-  return malloc_usable_size(m.E(id)) + sizeof(uintptr_t) + sizeof(Id);
+  return Impl::Capacity(m.E(id)) + sizeof(uintptr_t) + sizeof(Id);
 }
 
 const Stats& Engine::stats() const { return impl_->stats; }

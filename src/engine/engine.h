@@ -8,7 +8,9 @@
 //    by ActiveExpireCycle (background), and both count in stats().expired_keys;
 //  - after any write returns, used_memory() <= maxmemory (when maxmemory > 0 and the policy
 //    allows eviction) and every db holds at most maxkeys keys (when maxkeys > 0);
-//  - views returned by Lookup stay valid only until the next call that mutates the engine.
+//  - views returned by Lookup stay valid only until the next call that mutates the engine
+//    (Lookup, Scan, ForEach and RandomKey do not invalidate other views, even when they
+//    reclaim an expired key, so MGET may hold several); a write may take its value from a view.
 #pragma once
 
 #include <cstddef>

@@ -425,3 +425,34 @@ TEST_CASE("Lookup NOTOUCH leaves last_access alone; a plain lookup updates it") 
 
 }  // namespace
 }  // namespace lrukv::engine
+
+namespace lrukv::engine {
+namespace {
+
+TEST_CASE("views: a lookup that reclaims an expired key leaves earlier views intact (MGET)") {
+  FakeClock clock;
+  Engine engine(clock);
+  const int64_t now = clock.NowMs();
+  // Same size class: the expired key's slot is a hole until the next write.
+  engine.Set(0, "k1", "value-one", now);
+  engine.Set(0, "k2", "value-two", now, {.expire_at_ms = now + 1});
+  engine.Set(0, "k3", "value-333", now);
+  auto a = engine.Lookup(0, "k3", now + 1);
+  auto b = engine.Lookup(0, "k2", now + 1);
+  auto c = engine.Lookup(0, "k1", now + 1);
+  REQUIRE(a);
+  CHECK_FALSE(b);
+  REQUIRE(c);
+  CHECK(a->value == "value-333");
+  CHECK(c->value == "value-one");
+  // A write may take its value from another key's view.
+  CHECK(engine.Set(0, "k4", a->value, now + 1) == OpStatus::kOk);
+  CHECK(ValueOf(engine, 0, "k4", now + 1) == "value-333");
+  CHECK(ValueOf(engine, 0, "k1", now + 1) == "value-one");
+  auto self = engine.Lookup(0, "k4", now + 1);
+  CHECK(engine.Set(0, "k4", self->value.substr(6), now + 1) == OpStatus::kOk);
+  CHECK(ValueOf(engine, 0, "k4", now + 1) == "333");
+}
+
+}  // namespace
+}  // namespace lrukv::engine

@@ -23,6 +23,7 @@ struct LruModel {
   std::list<DbKey> order;
   std::map<DbKey, std::list<DbKey>::iterator> where;
   std::map<DbKey, int64_t> deadline;  // only keys with a TTL
+  std::map<DbKey, std::string> value;
 
   bool Live(const DbKey& k, int64_t now) const {
     if (!where.count(k)) return false;
@@ -82,12 +83,17 @@ TEST_CASE("LRU: order after thousands of random get/set/del/expire/rename ops ma
     const int db = static_cast<int>(rng() % 3);
     const std::string k = key();
     const DbKey dk{db, k};
-    switch (rng() % 8) {
+    switch (rng() % 9) {
       case 0:
       case 1: {  // GET
         const bool present = model.Access(dk, now);
         if (present) model.TouchOrAdd(dk);
-        CHECK(engine.Lookup(db, k, now).has_value() == present);
+        auto view = engine.Lookup(db, k, now);
+        REQUIRE(view.has_value() == present);
+        if (present) {
+          CHECK(view->value == model.value[dk]);
+          CHECK(view->expire_at_ms == (model.deadline.count(dk) ? model.deadline[dk] : kNoExpiry));
+        }
         break;
       }
       case 2: {  // lookup that must not touch
@@ -105,7 +111,10 @@ TEST_CASE("LRU: order after thousands of random get/set/del/expire/rename ops ma
           model.deadline[dk] = options.expire_at_ms;
         }
         model.TouchOrAdd(dk);
-        CHECK(engine.Set(db, k, std::string(rng() % 40, 'v'), now, options) == OpStatus::kOk);
+        // Sizes across several size classes and past the small-entry limit.
+        std::string v(rng() % 8 == 0 ? rng() % 900 : rng() % 60, static_cast<char>('a' + op % 26));
+        model.value[dk] = v;
+        CHECK(engine.Set(db, k, v, now, options) == OpStatus::kOk);
         break;
       }
       case 5: {  // DEL
@@ -133,14 +142,28 @@ TEST_CASE("LRU: order after thousands of random get/set/del/expire/rename ops ma
           const auto it = model.deadline.find(dk);
           const bool had_ttl = it != model.deadline.end();
           const int64_t d = had_ttl ? it->second : 0;
+          const std::string v = model.value[dk];
           model.Remove(dto);
           model.Remove(dk);
           model.TouchOrAdd(dto);
+          model.value[dto] = v;
           if (had_ttl) model.deadline[dto] = d;
         } else if (present) {
           model.TouchOrAdd(dk);
         }
         CHECK((engine.Rename(db, k, to, false, now) == OpStatus::kOk) == present);
+        break;
+      }
+      case 8: {  // APPEND through ResizeValue
+        const bool present = model.Access(dk, now);
+        if (!present) model.value[dk].clear();
+        const std::string tail(rng() % 100, static_cast<char>('A' + op % 26));
+        model.TouchOrAdd(dk);
+        std::string& v = model.value[dk];
+        auto span = engine.ResizeValue(db, k, v.size() + tail.size(), now);
+        REQUIRE(span.size() == v.size() + tail.size());
+        std::copy(tail.begin(), tail.end(), span.begin() + static_cast<long>(v.size()));
+        v += tail;
         break;
       }
     }
@@ -150,6 +173,12 @@ TEST_CASE("LRU: order after thousands of random get/set/del/expire/rename ops ma
     }
   }
   CHECK(EngineOrder(engine, clock.NowMs()) == model.LiveOrder(clock.NowMs()));
+  size_t checked = 0;
+  engine.ForEachLruOrder(clock.NowMs(), [&](int db, const EntryView& v) {
+    CHECK(v.value == model.value[{db, std::string(v.key)}]);
+    ++checked;
+  });
+  CHECK(checked > 100);
 }
 
 // Fills db 0 with n keys (every third with a far TTL when `ttl_every` is set), then touches
