@@ -10,7 +10,7 @@
 namespace lrukv::engine {
 namespace {
 
-TEST_CASE("memory: 1M keys of 11 bytes with 16-byte values cost well under Redis's 111 B/key") {
+TEST_CASE("memory: 1M keys of 11 bytes with 16-byte values cost under 64 B each (Redis: 111)") {
   FakeClock clock;
   Engine engine(clock);
   const int64_t now = clock.NowMs();
@@ -23,7 +23,7 @@ TEST_CASE("memory: 1M keys of 11 bytes with 16-byte values cost well under Redis
   }
   const double per_key = static_cast<double>(engine.used_memory() - empty) / kKeys;
   MESSAGE("used_memory per key, 1M keys (11 B key, 16 B value): " << per_key << " bytes");
-  CHECK(per_key < 90);
+  CHECK(per_key < 64);  // DESIGN.md aims at about 63 B of RSS per key
   // A TTL on every key: the 24-byte trailer.
   for (int i = 0; i < kKeys; ++i) {
     std::snprintf(key, sizeof(key), "key:%07d", i);
@@ -31,7 +31,7 @@ TEST_CASE("memory: 1M keys of 11 bytes with 16-byte values cost well under Redis
   }
   const double per_key_ttl = static_cast<double>(engine.used_memory() - empty) / kKeys;
   MESSAGE("used_memory per key with a TTL: " << per_key_ttl << " bytes");
-  CHECK(per_key_ttl < per_key + 24);
+  CHECK(per_key_ttl <= per_key + 24.5);
   std::snprintf(key, sizeof(key), "key:%07d", 17);
   CHECK(engine.MemoryUsage(0, key, now) >= 16 + 11);
   CHECK(engine.MemoryUsage(0, key, now) <= 128);
