@@ -164,7 +164,11 @@ class Engine {
   size_t ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_work = nullptr);
 
   // ---- Accounting ----
-  uint64_t used_memory() const;  // every byte the engine allocated for keys and its tables
+  // Every byte the engine allocated for keys and its tables: each entry's slot (or malloc
+  // block for entries over 512 bytes), hash buckets, the id table, a fixed baseline. The free
+  // tail of the entry arena (at most two 16 KiB pages per size class) is not counted, as Redis
+  // does not count allocator fragmentation.
+  uint64_t used_memory() const;
   uint64_t MemoryUsage(int db, std::string_view key, int64_t now_ms);  // MEMORY USAGE; 0 absent
   const Stats& stats() const;
   Stats& mutable_stats();
