@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <doctest/doctest.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -229,12 +230,19 @@ class ServerProcess {
     }
     if (pid_ <= 0) throw std::runtime_error("lrukv-server did not start: " + log());
   }
+  // Stops the server with SIGTERM; a server that does not then exit 0 (a crash, a sanitizer
+  // report, a leak) fails the running test, and its log is printed.
   ~ServerProcess() {
     if (pid_ > 0) {
       kill(pid_, SIGTERM);
-      if (WaitExit(pid_, 5000) == -1) {
+      int code = WaitExit(pid_, 5000);
+      if (code == -1) {
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
+      }
+      if (code != 0) {
+        std::fprintf(stderr, "lrukv-server exited with %d; its log:\n%s\n", code, log().c_str());
+        FAIL_CHECK("lrukv-server did not exit cleanly on SIGTERM");
       }
     }
     std::remove(log_path_.c_str());

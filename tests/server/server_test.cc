@@ -279,7 +279,12 @@ TEST_CASE("server: CONFIG SET maxmemory reaches the engine") {
 TEST_CASE("server: keys with a TTL are reclaimed in the background") {
   ServerProcess server({"--hz", "100"});
   RedisConn c = server.Connect();
-  for (int i = 0; i < 100; ++i) Command(c.get(), "SET k%d v PX 50", i);
+  for (int i = 0; i < 100; ++i) redisAppendCommand(c.get(), "SET k%d v PX 300", i);
+  for (int i = 0; i < 100; ++i) {
+    void* r = nullptr;
+    REQUIRE(redisGetReply(c.get(), &r) == REDIS_OK);
+    freeReplyObject(r);
+  }
   Reply before = Command(c.get(), "DBSIZE");
   REQUIRE(before);
   CHECK(before->integer == 100);
