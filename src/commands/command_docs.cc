@@ -100,15 +100,15 @@ constexpr std::array<FlagName, 22> kFlagNames = {{
 }};
 
 constexpr std::array<std::string_view, 21> kAclCategories = {
-    "keyspace", "read",   "write", "set",       "sortedset", "list",       "hash",
-    "string",   "bitmap", "hyperloglog", "geo", "stream",    "pubsub",     "admin",
-    "fast",     "slow",   "blocking",    "dangerous",        "connection", "transaction",
-    "scripting"};
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting"};
 
 std::vector<std::string_view> FlagNames(const CommandSpec& spec, const CommandMeta* m) {
   std::vector<std::string_view> out;
   for (const FlagName& f : kFlagNames) {
-    bool on = f.bit != 0 ? (spec.flags & f.bit) != 0 : (m != nullptr && HasWord(m->extra_flags, f.name));
+    bool on =
+        f.bit != 0 ? (spec.flags & f.bit) != 0 : (m != nullptr && HasWord(m->extra_flags, f.name));
     if (on) out.push_back(f.name);
   }
   return out;
@@ -363,10 +363,12 @@ void ReplyCommandDocs(resp::ReplyWriter& w, const CommandSpec& spec) {
   std::string_view since = m ? m->since : spec.since;
   std::string_view group = m ? m->group : spec.group;
   std::string_view complexity = m ? m->complexity : std::string_view();
-  std::vector<std::string_view> doc_flags = m ? Words(m->doc_flags) : std::vector<std::string_view>{};
+  std::vector<std::string_view> doc_flags =
+      m ? Words(m->doc_flags) : std::vector<std::string_view>{};
   std::string_view deprecated_since = m ? m->deprecated_since : std::string_view();
   std::string_view replaced_by = m ? m->replaced_by : std::string_view();
-  std::span<const meta::HistoryEntry> history = m ? m->history : std::span<const meta::HistoryEntry>{};
+  std::span<const meta::HistoryEntry> history =
+      m ? m->history : std::span<const meta::HistoryEntry>{};
   std::span<const ArgDoc> args = m ? m->arguments : std::span<const ArgDoc>{};
   std::vector<const CommandSpec*> subs = OrderedSubcommands(spec);
 
@@ -625,8 +627,10 @@ void CmdCommandList(CommandContext& ctx) {
   std::vector<std::string_view> names;
   auto consider = [&](const CommandSpec& spec) {
     switch (filter) {
-      case Filter::kNone: break;
-      case Filter::kModule: return;  // lrukv loads no modules
+      case Filter::kNone:
+        break;
+      case Filter::kModule:
+        return;  // lrukv loads no modules
       case Filter::kAclCat:
         if (!HasAclCategory(spec, value)) return;
         break;
@@ -653,23 +657,16 @@ void CmdCommandGetKeysAndFlags(CommandContext& ctx) { GetKeysGeneric(ctx, true);
 // COMMAND HELP
 void CmdCommandHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "COMMAND",
-            {"(no subcommand)",
-             "    Return details about all Redis commands.",
-             "COUNT",
-             "    Return the total number of commands in this Redis server.",
-             "LIST",
-             "    Return a list of all commands in this Redis server.",
-             "INFO [<command-name> ...]",
+            {"(no subcommand)", "    Return details about all Redis commands.", "COUNT",
+             "    Return the total number of commands in this Redis server.", "LIST",
+             "    Return a list of all commands in this Redis server.", "INFO [<command-name> ...]",
              "    Return details about multiple Redis commands.",
              "    If no command names are given, documentation details for all",
-             "    commands are returned.",
-             "DOCS [<command-name> ...]",
+             "    commands are returned.", "DOCS [<command-name> ...]",
              "    Return documentation details about multiple Redis commands.",
              "    If no command names are given, documentation details for all",
-             "    commands are returned.",
-             "GETKEYS <full-command>",
-             "    Return the keys from a full Redis command.",
-             "GETKEYSANDFLAGS <full-command>",
+             "    commands are returned.", "GETKEYS <full-command>",
+             "    Return the keys from a full Redis command.", "GETKEYSANDFLAGS <full-command>",
              "    Return the keys and the access flags from a full Redis command."});
 }
 

@@ -55,8 +55,8 @@ struct KeySpec {
   std::string_view notes;
   std::string_view flags;  // Redis's key-spec flags, space separated: "RW access delete"
   BeginSearch begin = BeginSearch::kIndex;
-  int index = 1;                // kIndex: index; kKeyword: startfrom
-  std::string_view keyword;     // kKeyword only
+  int index = 1;             // kIndex: index; kKeyword: startfrom
+  std::string_view keyword;  // kKeyword only
   FindKeys find = FindKeys::kRange;
   int find0 = 0;  // kRange: lastkey;  kKeynum: keynumidx
   int find1 = 1;  // kRange: keystep;  kKeynum: firstkey
@@ -69,7 +69,7 @@ struct CommandMeta {
   std::string_view since;
   std::string_view group;
   std::string_view complexity;
-  std::string_view doc_flags;         // space separated: "deprecated", "syscmd"
+  std::string_view doc_flags;  // space separated: "deprecated", "syscmd"
   std::string_view deprecated_since;
   std::string_view replaced_by;
   std::span<const HistoryEntry> history;

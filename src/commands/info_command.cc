@@ -3,6 +3,7 @@
 // ServerControl::Stats() (clients, network, uptime) and the process (rusage, RSS). Fields whose
 // Redis subsystem lrukv lacks (replication, AOF, Lua, defrag...) print Redis's idle values.
 // The one INFO field only lrukv has is `lrukv_version`, right after `redis_version`.
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -13,8 +14,6 @@
 #include <iterator>
 #include <random>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "resp/errors.h"
 #include "src/commands/server_family.h"
@@ -136,20 +135,37 @@ class InfoBuilder {
  private:
   void Append(uint32_t bit, std::string& out) {
     switch (bit) {
-      case kInfoServer: return AppendServer(out);
-      case kInfoClients: return AppendClients(out);
-      case kInfoMemory: return AppendMemory(out);
-      case kInfoPersistence: return AppendPersistence(out);
-      case kInfoStats: return AppendStats(out);
-      case kInfoReplication: return AppendReplication(out);
-      case kInfoCpu: return AppendCpu(out);
-      case kInfoModules: out += "# Modules\r\n"; return;
-      case kInfoCommandStats: return AppendCommandStats(out);
-      case kInfoErrorStats: return AppendErrorStats(out);
-      case kInfoLatencyStats: out += "# Latencystats\r\n"; return;  // no histograms kept
-      case kInfoCluster: out += "# Cluster\r\ncluster_enabled:0\r\n"; return;
-      case kInfoKeyspace: return AppendKeyspace(out);
-      default: return;
+      case kInfoServer:
+        return AppendServer(out);
+      case kInfoClients:
+        return AppendClients(out);
+      case kInfoMemory:
+        return AppendMemory(out);
+      case kInfoPersistence:
+        return AppendPersistence(out);
+      case kInfoStats:
+        return AppendStats(out);
+      case kInfoReplication:
+        return AppendReplication(out);
+      case kInfoCpu:
+        return AppendCpu(out);
+      case kInfoModules:
+        out += "# Modules\r\n";
+        return;
+      case kInfoCommandStats:
+        return AppendCommandStats(out);
+      case kInfoErrorStats:
+        return AppendErrorStats(out);
+      case kInfoLatencyStats:
+        out += "# Latencystats\r\n";
+        return;  // no histograms kept
+      case kInfoCluster:
+        out += "# Cluster\r\ncluster_enabled:0\r\n";
+        return;
+      case kInfoKeyspace:
+        return AppendKeyspace(out);
+      default:
+        return;
     }
   }
 
@@ -276,9 +292,8 @@ class InfoBuilder {
   }
 
   void AppendPersistence(std::string& out) {
-    int64_t last_save_s = server_.counters.last_save_time_s != 0
-                              ? server_.counters.last_save_time_s
-                              : reactor_.start_time_ms / 1000;
+    int64_t last_save_s = server_.counters.last_save_time_s != 0 ? server_.counters.last_save_time_s
+                                                                 : reactor_.start_time_ms / 1000;
     out += "# Persistence\r\n";
     Field(out, "loading", 0);
     Field(out, "async_loading", 0);
@@ -384,7 +399,8 @@ class InfoBuilder {
   }
 
   void AppendCpu(std::string& out) {
-    struct rusage self {}, children {}, thread {};
+    struct rusage self {
+    }, children{}, thread{};
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);
 #if defined(RUSAGE_THREAD)

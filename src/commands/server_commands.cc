@@ -2,6 +2,7 @@
 // FUNCTION (FLUSH/LIST only: lrukv has no scripting), SHUTDOWN and LASTSAVE. INFO lives in
 // info_command.cc and COMMAND in command_docs.cc. DBSIZE, FLUSHDB and friends belong to the
 // keyspace family; SAVE/BGSAVE to persistence.
+#include <fmt/format.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -13,8 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "resp/errors.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/server_family.h"
@@ -25,7 +24,8 @@ namespace lrukv::cmd {
 void ReplyHelp(CommandContext& ctx, std::string_view name,
                std::initializer_list<std::string_view> lines) {
   ctx.reply.ArrayHeader(lines.size() + 3);
-  ctx.reply.Simple(fmt::format("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", name));
+  ctx.reply.Simple(
+      fmt::format("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", name));
   for (std::string_view line : lines) ctx.reply.Simple(line);
   ctx.reply.Simple("HELP");
   ctx.reply.Simple("    Prints this help.");
@@ -187,15 +187,12 @@ void CmdConfigRewrite(CommandContext& ctx) {
 
 // CONFIG HELP
 void CmdConfigHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "CONFIG",
-            {"GET <pattern>",
-             "    Return parameters matching the glob-like <pattern> and their values.",
-             "SET <directive> <value>",
-             "    Set the configuration <directive> to <value>.",
-             "RESETSTAT",
-             "    Reset statistics reported by the INFO command.",
-             "REWRITE",
-             "    Rewrite the configuration file."});
+  ReplyHelp(
+      ctx, "CONFIG",
+      {"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+       "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
+       "    Reset statistics reported by the INFO command.", "REWRITE",
+       "    Rewrite the configuration file."});
 }
 
 // A container command reached without a known subcommand (the Dispatcher normally answers
@@ -347,13 +344,9 @@ void CmdMemoryPurge(CommandContext& ctx) { ctx.reply.Ok(); }
 // MEMORY HELP
 void CmdMemoryHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "MEMORY",
-            {"DOCTOR",
-             "    Return memory problems reports.",
-             "MALLOC-STATS",
-             "    Return internal statistics report from the memory allocator.",
-             "PURGE",
-             "    Attempt to purge dirty pages for reclamation by the allocator.",
-             "STATS",
+            {"DOCTOR", "    Return memory problems reports.", "MALLOC-STATS",
+             "    Return internal statistics report from the memory allocator.", "PURGE",
+             "    Attempt to purge dirty pages for reclamation by the allocator.", "STATS",
              "    Return information about the memory usage of the server.",
              "USAGE <key> [SAMPLES <count>]",
              "    Return memory in bytes used by <key> and its value. Nested values are",
@@ -396,9 +389,9 @@ void DebugObject(CommandContext& ctx) {
   int64_t as_int = 0;
   bool is_int = value.size() <= 20 && ParseStrictInt64(value, &as_int);
   const std::string& policy = ctx.server.config.maxmemory_policy;
-  bool shared_ints_allowed = ctx.server.config.maxmemory_bytes == 0 ||
-                             (policy.find("lru") == std::string::npos &&
-                              policy.find("lfu") == std::string::npos);
+  bool shared_ints_allowed =
+      ctx.server.config.maxmemory_bytes == 0 ||
+      (policy.find("lru") == std::string::npos && policy.find("lfu") == std::string::npos);
   int64_t refcount =
       (is_int && as_int >= 0 && as_int < kSharedIntegers && shared_ints_allowed) ? INT_MAX : 1;
   std::string_view encoding = is_int ? "int" : value.size() <= kEmbstrMaxBytes ? "embstr" : "raw";
@@ -416,23 +409,19 @@ void CmdDebug(CommandContext& ctx) {
   std::string_view sub = ctx.args[1];
   const size_t argc = ctx.args.size();
   if (EqualsNoCase(sub, "help") && argc == 2) {
-    ReplyHelp(ctx, "DEBUG",
-              {"CHANGE-REPL-ID",
-               "    Change the replication IDs of the instance.",
-               "    Dangerous: should be used only for testing the replication subsystem.",
-               "ERROR <string>",
-               "    Return a Redis protocol error with <string> as message. Useful for clients",
-               "    unit tests to simulate Redis errors.",
-               "LOG <message>",
-               "    Write <message> to the server log.",
-               "OBJECT <key>",
-               "    Show low level info about `key` and associated value.",
-               "SET-ACTIVE-EXPIRE <0|1>",
-               "    Setting it to 0 disables expiring keys in background when they are not",
-               "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-               "    default.",
-               "SLEEP <seconds>",
-               "    Stop the server for <seconds>. Decimals allowed."});
+    ReplyHelp(
+        ctx, "DEBUG",
+        {"CHANGE-REPL-ID", "    Change the replication IDs of the instance.",
+         "    Dangerous: should be used only for testing the replication subsystem.",
+         "ERROR <string>",
+         "    Return a Redis protocol error with <string> as message. Useful for clients",
+         "    unit tests to simulate Redis errors.", "LOG <message>",
+         "    Write <message> to the server log.", "OBJECT <key>",
+         "    Show low level info about `key` and associated value.", "SET-ACTIVE-EXPIRE <0|1>",
+         "    Setting it to 0 disables expiring keys in background when they are not",
+         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+         "    default.", "SLEEP <seconds>",
+         "    Stop the server for <seconds>. Decimals allowed."});
     return;
   }
   if (EqualsNoCase(sub, "sleep") && argc == 3) {
@@ -474,8 +463,7 @@ void CmdDebug(CommandContext& ctx) {
     return;
   }
   ctx.reply.Error(fmt::format(
-      "ERR unknown subcommand or wrong number of arguments for '{:.128}'. Try DEBUG HELP.",
-      sub));
+      "ERR unknown subcommand or wrong number of arguments for '{:.128}'. Try DEBUG HELP.", sub));
 }
 
 // ---- FUNCTION (lrukv has no scripting: no library ever exists) ----
@@ -519,16 +507,12 @@ void CmdFunctionList(CommandContext& ctx) {
 void CmdFunctionHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "FUNCTION",
             {"LIST [LIBRARYNAME PATTERN] [WITHCODE]",
-             "    Return general information on all the libraries:",
-             "    * Library name",
-             "    * The engine used to run the Library",
-             "    * Library description",
-             "    * Functions list",
-             "    * Library code (if WITHCODE is given)",
+             "    Return general information on all the libraries:", "    * Library name",
+             "    * The engine used to run the Library", "    * Library description",
+             "    * Functions list", "    * Library code (if WITHCODE is given)",
              "    It also possible to get only function that matches a pattern using "
              "LIBRARYNAME argument.",
-             "FLUSH [ASYNC|SYNC]",
-             "    Delete all the libraries.",
+             "FLUSH [ASYNC|SYNC]", "    Delete all the libraries.",
              "    When called without the optional mode argument, the behavior is determined "
              "by the",
              "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
@@ -626,8 +610,7 @@ void RegisterServerCommands(CommandTable& table) {
   memory.subcommands.push_back(std::move(usage));
   memory.subcommands.push_back(Row("memory|stats", 2, 0, CmdMemoryStats, "@slow"));
   memory.subcommands.push_back(Row("memory|doctor", 2, 0, CmdMemoryDoctor, "@slow"));
-  memory.subcommands.push_back(
-      Row("memory|malloc-stats", 2, 0, CmdMemoryMallocStats, "@slow"));
+  memory.subcommands.push_back(Row("memory|malloc-stats", 2, 0, CmdMemoryMallocStats, "@slow"));
   memory.subcommands.push_back(Row("memory|purge", 2, 0, CmdMemoryPurge, "@slow"));
   memory.subcommands.push_back(Row("memory|help", 2, kLs, CmdMemoryHelp, "@slow"));
   table.Register(std::move(memory));
@@ -639,8 +622,7 @@ void RegisterServerCommands(CommandTable& table) {
       Row("function|flush", -2, kWrite | kNoScript, CmdFunctionFlush, "@write @slow @scripting"));
   function.subcommands.push_back(
       Row("function|list", -2, kNoScript, CmdFunctionList, "@slow @scripting"));
-  function.subcommands.push_back(
-      Row("function|help", 2, kLs, CmdFunctionHelp, "@slow @scripting"));
+  function.subcommands.push_back(Row("function|help", 2, kLs, CmdFunctionHelp, "@slow @scripting"));
   table.Register(std::move(function));
 
   table.Register(Row("shutdown", -1, kAdminCfg | kNoMulti | kAllowBusy, CmdShutdown,

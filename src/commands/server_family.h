@@ -35,10 +35,9 @@ enum InfoSection : uint32_t {
   kInfoKeyspace = 1u << 12,
 };
 // What INFO with no argument (or "default") prints.
-inline constexpr uint32_t kInfoDefault = kInfoServer | kInfoClients | kInfoMemory |
-                                         kInfoPersistence | kInfoStats | kInfoReplication |
-                                         kInfoCpu | kInfoModules | kInfoErrorStats |
-                                         kInfoCluster | kInfoKeyspace;
+inline constexpr uint32_t kInfoDefault =
+    kInfoServer | kInfoClients | kInfoMemory | kInfoPersistence | kInfoStats | kInfoReplication |
+    kInfoCpu | kInfoModules | kInfoErrorStats | kInfoCluster | kInfoKeyspace;
 inline constexpr uint32_t kInfoAll = kInfoDefault | kInfoCommandStats | kInfoLatencyStats;
 
 // The INFO text for `sections` ("# Server\r\n...", sections separated by an empty line), as

@@ -69,79 +69,187 @@ std::string FieldValue(const std::string& info, const std::string& name) {
 // Every field `redis-cli -p 7180 info everything` printed (7.0.15, standalone, no modules) in
 // the sections whose field set is fixed, in order.
 const char* const kRedisInfoFields[] = {
-    "Server:redis_version", "Server:redis_git_sha1", "Server:redis_git_dirty",
-    "Server:redis_build_id", "Server:redis_mode", "Server:os", "Server:arch_bits",
-    "Server:monotonic_clock", "Server:multiplexing_api", "Server:atomicvar_api",
-    "Server:gcc_version", "Server:process_id", "Server:process_supervised", "Server:run_id",
-    "Server:tcp_port", "Server:server_time_usec", "Server:uptime_in_seconds",
-    "Server:uptime_in_days", "Server:hz", "Server:configured_hz", "Server:lru_clock",
-    "Server:executable", "Server:config_file", "Server:io_threads_active",
-    "Clients:connected_clients", "Clients:cluster_connections", "Clients:maxclients",
-    "Clients:client_recent_max_input_buffer", "Clients:client_recent_max_output_buffer",
-    "Clients:blocked_clients", "Clients:tracking_clients", "Clients:clients_in_timeout_table",
-    "Memory:used_memory", "Memory:used_memory_human", "Memory:used_memory_rss",
-    "Memory:used_memory_rss_human", "Memory:used_memory_peak", "Memory:used_memory_peak_human",
-    "Memory:used_memory_peak_perc", "Memory:used_memory_overhead", "Memory:used_memory_startup",
-    "Memory:used_memory_dataset", "Memory:used_memory_dataset_perc",
-    "Memory:allocator_allocated", "Memory:allocator_active", "Memory:allocator_resident",
-    "Memory:total_system_memory", "Memory:total_system_memory_human", "Memory:used_memory_lua",
-    "Memory:used_memory_vm_eval", "Memory:used_memory_lua_human",
-    "Memory:used_memory_scripts_eval", "Memory:number_of_cached_scripts",
-    "Memory:number_of_functions", "Memory:number_of_libraries",
-    "Memory:used_memory_vm_functions", "Memory:used_memory_vm_total",
-    "Memory:used_memory_vm_total_human", "Memory:used_memory_functions",
-    "Memory:used_memory_scripts", "Memory:used_memory_scripts_human", "Memory:maxmemory",
-    "Memory:maxmemory_human", "Memory:maxmemory_policy", "Memory:allocator_frag_ratio",
-    "Memory:allocator_frag_bytes", "Memory:allocator_rss_ratio", "Memory:allocator_rss_bytes",
-    "Memory:rss_overhead_ratio", "Memory:rss_overhead_bytes", "Memory:mem_fragmentation_ratio",
-    "Memory:mem_fragmentation_bytes", "Memory:mem_not_counted_for_evict",
-    "Memory:mem_replication_backlog", "Memory:mem_total_replication_buffers",
-    "Memory:mem_clients_slaves", "Memory:mem_clients_normal", "Memory:mem_cluster_links",
-    "Memory:mem_aof_buffer", "Memory:mem_allocator", "Memory:active_defrag_running",
-    "Memory:lazyfree_pending_objects", "Memory:lazyfreed_objects", "Persistence:loading",
-    "Persistence:async_loading", "Persistence:current_cow_peak", "Persistence:current_cow_size",
-    "Persistence:current_cow_size_age", "Persistence:current_fork_perc",
-    "Persistence:current_save_keys_processed", "Persistence:current_save_keys_total",
-    "Persistence:rdb_changes_since_last_save", "Persistence:rdb_bgsave_in_progress",
-    "Persistence:rdb_last_save_time", "Persistence:rdb_last_bgsave_status",
-    "Persistence:rdb_last_bgsave_time_sec", "Persistence:rdb_current_bgsave_time_sec",
-    "Persistence:rdb_saves", "Persistence:rdb_last_cow_size",
-    "Persistence:rdb_last_load_keys_expired", "Persistence:rdb_last_load_keys_loaded",
-    "Persistence:aof_enabled", "Persistence:aof_rewrite_in_progress",
-    "Persistence:aof_rewrite_scheduled", "Persistence:aof_last_rewrite_time_sec",
-    "Persistence:aof_current_rewrite_time_sec", "Persistence:aof_last_bgrewrite_status",
-    "Persistence:aof_rewrites", "Persistence:aof_rewrites_consecutive_failures",
-    "Persistence:aof_last_write_status", "Persistence:aof_last_cow_size",
-    "Persistence:module_fork_in_progress", "Persistence:module_fork_last_cow_size",
-    "Stats:total_connections_received", "Stats:total_commands_processed",
-    "Stats:instantaneous_ops_per_sec", "Stats:total_net_input_bytes",
-    "Stats:total_net_output_bytes", "Stats:total_net_repl_input_bytes",
-    "Stats:total_net_repl_output_bytes", "Stats:instantaneous_input_kbps",
-    "Stats:instantaneous_output_kbps", "Stats:instantaneous_input_repl_kbps",
-    "Stats:instantaneous_output_repl_kbps", "Stats:rejected_connections", "Stats:sync_full",
-    "Stats:sync_partial_ok", "Stats:sync_partial_err", "Stats:expired_keys",
-    "Stats:expired_stale_perc", "Stats:expired_time_cap_reached_count",
-    "Stats:expire_cycle_cpu_milliseconds", "Stats:evicted_keys", "Stats:evicted_clients",
-    "Stats:total_eviction_exceeded_time", "Stats:current_eviction_exceeded_time",
-    "Stats:keyspace_hits", "Stats:keyspace_misses", "Stats:pubsub_channels",
-    "Stats:pubsub_patterns", "Stats:pubsubshard_channels", "Stats:latest_fork_usec",
-    "Stats:total_forks", "Stats:migrate_cached_sockets", "Stats:slave_expires_tracked_keys",
-    "Stats:active_defrag_hits", "Stats:active_defrag_misses", "Stats:active_defrag_key_hits",
-    "Stats:active_defrag_key_misses", "Stats:total_active_defrag_time",
-    "Stats:current_active_defrag_time", "Stats:tracking_total_keys",
-    "Stats:tracking_total_items", "Stats:tracking_total_prefixes",
-    "Stats:unexpected_error_replies", "Stats:total_error_replies",
-    "Stats:dump_payload_sanitizations", "Stats:total_reads_processed",
-    "Stats:total_writes_processed", "Stats:io_threaded_reads_processed",
-    "Stats:io_threaded_writes_processed", "Stats:reply_buffer_shrinks",
-    "Stats:reply_buffer_expands", "Replication:role", "Replication:connected_slaves",
-    "Replication:master_failover_state", "Replication:master_replid",
-    "Replication:master_replid2", "Replication:master_repl_offset",
-    "Replication:second_repl_offset", "Replication:repl_backlog_active",
-    "Replication:repl_backlog_size", "Replication:repl_backlog_first_byte_offset",
-    "Replication:repl_backlog_histlen", "CPU:used_cpu_sys", "CPU:used_cpu_user",
-    "CPU:used_cpu_sys_children", "CPU:used_cpu_user_children", "CPU:used_cpu_sys_main_thread",
-    "CPU:used_cpu_user_main_thread", "Cluster:cluster_enabled",
+    "Server:redis_version",
+    "Server:redis_git_sha1",
+    "Server:redis_git_dirty",
+    "Server:redis_build_id",
+    "Server:redis_mode",
+    "Server:os",
+    "Server:arch_bits",
+    "Server:monotonic_clock",
+    "Server:multiplexing_api",
+    "Server:atomicvar_api",
+    "Server:gcc_version",
+    "Server:process_id",
+    "Server:process_supervised",
+    "Server:run_id",
+    "Server:tcp_port",
+    "Server:server_time_usec",
+    "Server:uptime_in_seconds",
+    "Server:uptime_in_days",
+    "Server:hz",
+    "Server:configured_hz",
+    "Server:lru_clock",
+    "Server:executable",
+    "Server:config_file",
+    "Server:io_threads_active",
+    "Clients:connected_clients",
+    "Clients:cluster_connections",
+    "Clients:maxclients",
+    "Clients:client_recent_max_input_buffer",
+    "Clients:client_recent_max_output_buffer",
+    "Clients:blocked_clients",
+    "Clients:tracking_clients",
+    "Clients:clients_in_timeout_table",
+    "Memory:used_memory",
+    "Memory:used_memory_human",
+    "Memory:used_memory_rss",
+    "Memory:used_memory_rss_human",
+    "Memory:used_memory_peak",
+    "Memory:used_memory_peak_human",
+    "Memory:used_memory_peak_perc",
+    "Memory:used_memory_overhead",
+    "Memory:used_memory_startup",
+    "Memory:used_memory_dataset",
+    "Memory:used_memory_dataset_perc",
+    "Memory:allocator_allocated",
+    "Memory:allocator_active",
+    "Memory:allocator_resident",
+    "Memory:total_system_memory",
+    "Memory:total_system_memory_human",
+    "Memory:used_memory_lua",
+    "Memory:used_memory_vm_eval",
+    "Memory:used_memory_lua_human",
+    "Memory:used_memory_scripts_eval",
+    "Memory:number_of_cached_scripts",
+    "Memory:number_of_functions",
+    "Memory:number_of_libraries",
+    "Memory:used_memory_vm_functions",
+    "Memory:used_memory_vm_total",
+    "Memory:used_memory_vm_total_human",
+    "Memory:used_memory_functions",
+    "Memory:used_memory_scripts",
+    "Memory:used_memory_scripts_human",
+    "Memory:maxmemory",
+    "Memory:maxmemory_human",
+    "Memory:maxmemory_policy",
+    "Memory:allocator_frag_ratio",
+    "Memory:allocator_frag_bytes",
+    "Memory:allocator_rss_ratio",
+    "Memory:allocator_rss_bytes",
+    "Memory:rss_overhead_ratio",
+    "Memory:rss_overhead_bytes",
+    "Memory:mem_fragmentation_ratio",
+    "Memory:mem_fragmentation_bytes",
+    "Memory:mem_not_counted_for_evict",
+    "Memory:mem_replication_backlog",
+    "Memory:mem_total_replication_buffers",
+    "Memory:mem_clients_slaves",
+    "Memory:mem_clients_normal",
+    "Memory:mem_cluster_links",
+    "Memory:mem_aof_buffer",
+    "Memory:mem_allocator",
+    "Memory:active_defrag_running",
+    "Memory:lazyfree_pending_objects",
+    "Memory:lazyfreed_objects",
+    "Persistence:loading",
+    "Persistence:async_loading",
+    "Persistence:current_cow_peak",
+    "Persistence:current_cow_size",
+    "Persistence:current_cow_size_age",
+    "Persistence:current_fork_perc",
+    "Persistence:current_save_keys_processed",
+    "Persistence:current_save_keys_total",
+    "Persistence:rdb_changes_since_last_save",
+    "Persistence:rdb_bgsave_in_progress",
+    "Persistence:rdb_last_save_time",
+    "Persistence:rdb_last_bgsave_status",
+    "Persistence:rdb_last_bgsave_time_sec",
+    "Persistence:rdb_current_bgsave_time_sec",
+    "Persistence:rdb_saves",
+    "Persistence:rdb_last_cow_size",
+    "Persistence:rdb_last_load_keys_expired",
+    "Persistence:rdb_last_load_keys_loaded",
+    "Persistence:aof_enabled",
+    "Persistence:aof_rewrite_in_progress",
+    "Persistence:aof_rewrite_scheduled",
+    "Persistence:aof_last_rewrite_time_sec",
+    "Persistence:aof_current_rewrite_time_sec",
+    "Persistence:aof_last_bgrewrite_status",
+    "Persistence:aof_rewrites",
+    "Persistence:aof_rewrites_consecutive_failures",
+    "Persistence:aof_last_write_status",
+    "Persistence:aof_last_cow_size",
+    "Persistence:module_fork_in_progress",
+    "Persistence:module_fork_last_cow_size",
+    "Stats:total_connections_received",
+    "Stats:total_commands_processed",
+    "Stats:instantaneous_ops_per_sec",
+    "Stats:total_net_input_bytes",
+    "Stats:total_net_output_bytes",
+    "Stats:total_net_repl_input_bytes",
+    "Stats:total_net_repl_output_bytes",
+    "Stats:instantaneous_input_kbps",
+    "Stats:instantaneous_output_kbps",
+    "Stats:instantaneous_input_repl_kbps",
+    "Stats:instantaneous_output_repl_kbps",
+    "Stats:rejected_connections",
+    "Stats:sync_full",
+    "Stats:sync_partial_ok",
+    "Stats:sync_partial_err",
+    "Stats:expired_keys",
+    "Stats:expired_stale_perc",
+    "Stats:expired_time_cap_reached_count",
+    "Stats:expire_cycle_cpu_milliseconds",
+    "Stats:evicted_keys",
+    "Stats:evicted_clients",
+    "Stats:total_eviction_exceeded_time",
+    "Stats:current_eviction_exceeded_time",
+    "Stats:keyspace_hits",
+    "Stats:keyspace_misses",
+    "Stats:pubsub_channels",
+    "Stats:pubsub_patterns",
+    "Stats:pubsubshard_channels",
+    "Stats:latest_fork_usec",
+    "Stats:total_forks",
+    "Stats:migrate_cached_sockets",
+    "Stats:slave_expires_tracked_keys",
+    "Stats:active_defrag_hits",
+    "Stats:active_defrag_misses",
+    "Stats:active_defrag_key_hits",
+    "Stats:active_defrag_key_misses",
+    "Stats:total_active_defrag_time",
+    "Stats:current_active_defrag_time",
+    "Stats:tracking_total_keys",
+    "Stats:tracking_total_items",
+    "Stats:tracking_total_prefixes",
+    "Stats:unexpected_error_replies",
+    "Stats:total_error_replies",
+    "Stats:dump_payload_sanitizations",
+    "Stats:total_reads_processed",
+    "Stats:total_writes_processed",
+    "Stats:io_threaded_reads_processed",
+    "Stats:io_threaded_writes_processed",
+    "Stats:reply_buffer_shrinks",
+    "Stats:reply_buffer_expands",
+    "Replication:role",
+    "Replication:connected_slaves",
+    "Replication:master_failover_state",
+    "Replication:master_replid",
+    "Replication:master_replid2",
+    "Replication:master_repl_offset",
+    "Replication:second_repl_offset",
+    "Replication:repl_backlog_active",
+    "Replication:repl_backlog_size",
+    "Replication:repl_backlog_first_byte_offset",
+    "Replication:repl_backlog_histlen",
+    "CPU:used_cpu_sys",
+    "CPU:used_cpu_user",
+    "CPU:used_cpu_sys_children",
+    "CPU:used_cpu_user_children",
+    "CPU:used_cpu_sys_main_thread",
+    "CPU:used_cpu_user_main_thread",
+    "Cluster:cluster_enabled",
 };
 // Fields lrukv prints that Redis does not (an intended difference).
 const std::set<std::string> kLrukvOnlyFields = {"Server:lrukv_version"};
@@ -155,19 +263,18 @@ const std::set<std::string> kAllowedMissing = {};
 TEST_CASE("INFO everything: Redis 7.0.15's section headers in Redis's order") {
   CommandHarness h;
   std::string info = BulkBody(h.Run({"INFO", "everything"}));
-  std::vector<std::string> expected = {"Server",       "Clients",      "Memory",  "Persistence",
-                                       "Stats",        "Replication",  "CPU",     "Modules",
-                                       "Commandstats", "Errorstats",   "Latencystats",
-                                       "Cluster",      "Keyspace"};
+  std::vector<std::string> expected = {
+      "Server",  "Clients",      "Memory",     "Persistence",  "Stats",   "Replication", "CPU",
+      "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace"};
   CHECK(InfoHeaders(info) == expected);
   CHECK(InfoHeaders(BulkBody(h.Run({"INFO", "all"}))) == expected);
 }
 
 TEST_CASE("INFO with no argument prints the default sections, without commandstats") {
   CommandHarness h;
-  std::vector<std::string> expected = {"Server", "Clients",    "Memory",     "Persistence",
-                                       "Stats",  "Replication", "CPU",       "Modules",
-                                       "Errorstats", "Cluster", "Keyspace"};
+  std::vector<std::string> expected = {"Server",     "Clients",     "Memory",  "Persistence",
+                                       "Stats",      "Replication", "CPU",     "Modules",
+                                       "Errorstats", "Cluster",     "Keyspace"};
   CHECK(InfoHeaders(BulkBody(h.Run({"INFO"}))) == expected);
   CHECK(InfoHeaders(BulkBody(h.Run({"INFO", "default"}))) == expected);
 }
@@ -264,8 +371,8 @@ TEST_CASE("INFO commandstats: Redis's cmdstat line for each command called") {
   std::string info = BulkBody(h.Run({"INFO", "commandstats"}));
   auto get = h.server.counters.command_stats.at("get");
   CHECK(get.calls == 1);
-  std::string expected_get = "cmdstat_get:calls=1,usec=" + std::to_string(get.usec) +
-                             ",usec_per_call=";
+  std::string expected_get =
+      "cmdstat_get:calls=1,usec=" + std::to_string(get.usec) + ",usec_per_call=";
   CHECK(info.find(expected_get) != std::string::npos);
   CHECK(info.find(",rejected_calls=0,failed_calls=0\r\n") != std::string::npos);
   CHECK(info.starts_with("# Commandstats\r\ncmdstat_get:"));
@@ -340,7 +447,8 @@ TEST_CASE("CONFIG SET then GET: values round trip, memory units are normalized")
   CHECK(h.config.maxmemory_policy == "volatile-ttl");
   CHECK(h.engine.limits().maxmemory_bytes == 100);
   CHECK(h.engine.limits().policy == lrukv::engine::EvictionPolicy::kVolatileTtl);
-  CHECK(h.control.changed == std::vector<std::string>{"maxmemory", "maxmemory", "maxmemory-policy"});
+  CHECK(h.control.changed ==
+        std::vector<std::string>{"maxmemory", "maxmemory", "maxmemory-policy"});
 }
 
 TEST_CASE("CONFIG SET is atomic: one bad value leaves every directive as it was") {
@@ -494,17 +602,19 @@ TEST_CASE("COMMAND INFO: nil for an unknown name, every command with no name") {
 TEST_CASE("COMMAND INFO config: a container row with its five subcommands") {
   CommandHarness h;
   std::string r = h.Run({"COMMAND", "INFO", "config"});
-  CHECK(r.starts_with("*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n"
-                      "*0\r\n*0\r\n*5\r\n*10\r\n"));
-  for (const char* sub : {"config|get", "config|set", "config|rewrite", "config|resetstat",
-                          "config|help"}) {
+  CHECK(
+      r.starts_with("*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n"
+                    "*0\r\n*0\r\n*5\r\n*10\r\n"));
+  for (const char* sub :
+       {"config|get", "config|set", "config|rewrite", "config|resetstat", "config|help"}) {
     CAPTURE(sub);
     CHECK(r.find(std::string("\r\n") + sub + "\r\n") != std::string::npos);
   }
-  CHECK(r.find("$10\r\nconfig|set\r\n:-4\r\n*4\r\n+admin\r\n+noscript\r\n+loading\r\n+stale\r\n:0\r\n"
-               ":0\r\n:0\r\n*3\r\n+@admin\r\n+@slow\r\n+@dangerous\r\n*2\r\n$24\r\n"
-               "request_policy:all_nodes\r\n$29\r\nresponse_policy:all_succeeded\r\n*0\r\n*0\r\n") !=
-        std::string::npos);
+  CHECK(
+      r.find("$10\r\nconfig|set\r\n:-4\r\n*4\r\n+admin\r\n+noscript\r\n+loading\r\n+stale\r\n:0\r\n"
+             ":0\r\n:0\r\n*3\r\n+@admin\r\n+@slow\r\n+@dangerous\r\n*2\r\n$24\r\n"
+             "request_policy:all_nodes\r\n$29\r\nresponse_policy:all_succeeded\r\n*0\r\n*0\r\n") !=
+      std::string::npos);
 }
 
 TEST_CASE("COMMAND INFO under RESP3: subcommands are an array, or an empty set, as Redis 7.0") {
@@ -619,9 +729,10 @@ TEST_CASE("COMMAND GETKEYSANDFLAGS: each key with its key-spec flags") {
 
 TEST_CASE("COMMAND HELP and an unknown COMMAND subcommand") {
   CommandHarness h;
-  CHECK(h.Run({"COMMAND", "HELP"}).starts_with(
-      "*21\r\n+COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
-      "+(no subcommand)\r\n+    Return details about all Redis commands.\r\n"));
+  CHECK(h.Run({"COMMAND", "HELP"})
+            .starts_with(
+                "*21\r\n+COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+                "+(no subcommand)\r\n+    Return details about all Redis commands.\r\n"));
   CHECK(h.Run({"COMMAND", "foo"}) == "-ERR unknown subcommand 'foo'. Try COMMAND HELP.\r\n");
 }
 
