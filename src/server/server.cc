@@ -454,6 +454,7 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
   resp::ReplyWriter writer(&c->out, c->client.protocol);
   size_t pos = 0;
   executing_ = c;
+  c->client.conn.query_buffer_free = (data == shared_in_.get() ? kSharedReadBytes : c->in_cap) - len;
   while (pos < len) {
     if (c->client.close_after_reply || c->client.killed || shutdown_requested_) break;
     resp::ParseStatus status = c->parser.Parse(data + pos, len - pos);
@@ -469,7 +470,7 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
     size_t consumed = c->parser.consumed();
     std::span<const std::string_view> args = c->parser.args();
     if (!args.empty()) {
-      c->client.conn.query_buffer_bytes = len - pos - consumed;
+      c->client.conn.query_buffer_bytes = len - pos;  // as Redis: includes this command
       c->client.conn.output_buffer_bytes = c->pending_output();
       writer.set_protocol(c->client.protocol);
       dispatcher_.Execute(c->client, args, writer);
@@ -588,8 +589,10 @@ cmd::ReactorStats Server::Stats() const {
 
 void Server::ForEachClient(const std::function<void(cmd::ClientState&)>& fn) {
   for (Connection* c = clients_head_; c; c = c->next) {
-    c->client.conn.query_buffer_bytes = c->in_len;
-    c->client.conn.query_buffer_free = c->in_cap - c->in_len;
+    if (c != executing_) {  // the running client's figures were set before its command
+      c->client.conn.query_buffer_bytes = c->in_len;
+      c->client.conn.query_buffer_free = c->in_cap - c->in_len;
+    }
     c->client.conn.output_buffer_bytes = c->pending_output();
     fn(c->client);
   }
@@ -703,6 +706,10 @@ void Server::ApplyEngineLimits() {
 
 void Server::OnPrepare(uv_prepare_t* handle) {
   auto* s = static_cast<Server*>(handle->data);
+  if (s->shutdown_requested_) {
+    s->DoShutdown();
+    return;
+  }
   s->flushing_.swap(s->pending_);
   for (size_t i = 0; i < s->flushing_.size(); ++i) {
     Connection* c = s->flushing_[i];
