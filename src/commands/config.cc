@@ -685,7 +685,8 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
              "') - " + std::string(reason);
     return false;
   };
-  // Check every name before touching any value, as Redis does.
+  // Check every name before touching any value, as Redis does. These errors echo the name as
+  // sent; errors about a value name the directive in lower case.
   std::vector<const Directive*> directives;
   for (const auto& [name, value] : pairs) {
     const Directive* d = FindDirective(name);
@@ -704,7 +705,7 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (!Store(*directives[i], pairs[i].second, Source::kConfigSet, &reason)) {
       *this = backup;
-      return failed(pairs[i].first, reason);
+      return failed(directives[i]->name, reason);  // Redis names the directive canonically here
     }
   }
   if (on_apply) {
@@ -713,7 +714,7 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
         *this = backup;
         std::string ignored;
         for (size_t j = 0; j <= i; ++j) on_apply(directives[j]->name, &ignored);
-        return failed(pairs[i].first, reason);
+        return failed(directives[i]->name, reason);
       }
     }
   }

@@ -122,6 +122,14 @@ TEST_CASE("config: CONFIG SET errors use Redis 7.0's words") {
   CHECK(SetError(c, {{"client-output-buffer-limit", "foo 1 2 3"}}) ==
         "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - "
         "Invalid client class specified in buffer limit configuration.");
+  CHECK(SetError(c, {{"FOO", "bar"}}) ==
+        "ERR Unknown option or number of arguments for CONFIG SET - 'FOO'");
+  CHECK(SetError(c, {{"DAEMONIZE", "no"}}) ==
+        "ERR CONFIG SET failed (possibly related to argument 'DAEMONIZE') - can't set immutable "
+        "config");
+  CHECK(SetError(c, {{"MAXMEMORY", "abc"}}) ==
+        "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a "
+        "memory value");
   CHECK(SetError(c, {{"hz", "5"}, {"HZ", "6"}}) ==
         "ERR CONFIG SET failed (possibly related to argument 'HZ') - duplicate parameter");
 }
