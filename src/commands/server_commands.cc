@@ -136,12 +136,8 @@ void CmdConfigSet(CommandContext& ctx) {
   std::vector<std::pair<std::string, std::string>> pairs;
   pairs.reserve((ctx.args.size() - 2) / 2);
   for (size_t i = 2; i + 1 < ctx.args.size(); i += 2) {
-    // Redis's errors name a known directive in lower case, an unknown one as typed.
-    std::string name(ctx.args[i]);
-    std::string lower = name;
-    for (char& c : lower) c = Lower(c);
-    if (ctx.server.config.Get(lower)) name = std::move(lower);
-    pairs.emplace_back(std::move(name), std::string(ctx.args[i + 1]));
+    // As typed: Redis's errors echo the name as sent (duplicate, immutable, unknown).
+    pairs.emplace_back(std::string(ctx.args[i]), std::string(ctx.args[i + 1]));
   }
   std::string error;
   if (!ctx.server.config.SetMany(pairs, &error)) {

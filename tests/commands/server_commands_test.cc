@@ -468,9 +468,8 @@ TEST_CASE("CONFIG SET errors carry Redis's texts") {
   CHECK(h.Run({"CONFIG", "SET", "maxmemory", "abc"}) ==
         "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a "
         "memory value\r\n");
-  CHECK(h.Run({"CONFIG", "SET", "MAXMEMORY", "abc"}) ==
-        "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a "
-        "memory value\r\n");
+  CHECK(h.Run({"CONFIG", "SET", "hz", "5", "HZ", "6"}) ==
+        "-ERR CONFIG SET failed (possibly related to argument 'HZ') - duplicate parameter\r\n");
   CHECK(h.Run({"CONFIG", "SET", "NOSUCH", "1"}) ==
         "-ERR Unknown option or number of arguments for CONFIG SET - 'NOSUCH'\r\n");
   CHECK(h.Run({"CONFIG", "SET", "nosuch", "1"}) ==
