@@ -743,10 +743,12 @@ void Server::OnCronTimer(uv_timer_t* handle) {
   uint64_t max_in = 0, max_out = 0;
   for (Connection* c = s->clients_head_; c;) {
     Connection* next = c->next;  // CloseConnection unlinks c
-    if (idle_limit_ms > 0 && !c->write_in_flight &&
-        now_ms - c->client.conn.last_interaction_ms > idle_limit_ms) {
+    if (idle_limit_ms > 0 && now_ms - c->client.conn.last_interaction_ms > idle_limit_ms) {
       Log(LogLevel::kVerbose, "Closing idle client id={} addr={}", c->client.id,
           c->client.conn.addr);
+      s->CloseConnection(c);
+    } else if (c->client.killed && c->write_in_flight) {
+      // Killed, but its socket takes none of its pending replies: do not wait any longer.
       s->CloseConnection(c);
     } else {
       if (c->in_len == 0 && c->in_cap > kKeepBufferBytes) {

@@ -369,3 +369,26 @@ TEST_CASE("lrukv-server: a config file is loaded and CONFIG REWRITE updates it")
   std::remove(out.c_str());
   std::remove(err.c_str());
 }
+
+TEST_CASE("server: a client that pipelines but does not read leaves others served") {
+  ServerProcess server;
+  RedisConn c = server.Connect();
+  std::string value(1024 * 1024, 'v');
+  Reply ok = Command(c.get(), "SET big %b", value.data(), value.size());
+  REQUIRE(ok);
+  RawConn hog(server.port());
+  std::string gets;
+  for (int i = 0; i < 100; ++i) gets += "*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n";
+  REQUIRE(hog.Send(gets));
+  // 100 MB of replies wait for the hog; the server keeps answering everyone else.
+  for (int i = 0; i < 10; ++i) {
+    Reply pong = Command(c.get(), "PING");
+    REQUIRE(pong);
+    CHECK(std::string(pong->str) == "PONG");
+  }
+  std::string one = "$" + std::to_string(value.size()) + "\r\n" + value + "\r\n";
+  std::string got = hog.Read(one.size() * 100, 30000);
+  REQUIRE(got.size() == one.size() * 100);
+  CHECK(got.compare(0, one.size(), one) == 0);
+  CHECK(got.compare(one.size() * 99, one.size(), one) == 0);
+}
