@@ -113,7 +113,8 @@ class Dispatcher {
   // Runs one request (args[0] = command name) for `client`, writing its reply to `reply`.
   void Execute(ClientState& client, std::span<const std::string_view> args,
                resp::ReplyWriter& reply);
-  // Must be called before a ClientState is destroyed (connection closed): drops its WATCHes.
+  // Call when a connection closes: drops its WATCHes and MULTI queue. (Destroying a watching
+  // ClientState also unwatches, through its WatchGuard, so forgetting this leaks nothing.)
   void ForgetClient(ClientState& client);
 
  private:
