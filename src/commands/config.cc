@@ -52,8 +52,11 @@ enum DirectiveFlag : uint32_t {
 using Field = std::variant<std::monostate, bool Config::*, int Config::*, int64_t Config::*,
                            uint64_t Config::*, std::string Config::*>;
 
-constexpr std::string_view kPolicies[] = {"volatile-lru", "volatile-random", "volatile-ttl",
-                                          "allkeys-lru", "allkeys-random", "noeviction"};
+// Redis's names in Redis's order. The LFU policies are accepted so configurations written for
+// Redis keep working; lrukv runs them as the matching exact-LRU policy (EnginePolicyName).
+constexpr std::string_view kPolicies[] = {"volatile-lru", "volatile-lfu",   "volatile-random",
+                                          "volatile-ttl", "allkeys-lru",    "allkeys-lfu",
+                                          "allkeys-random", "noeviction"};
 constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning"};
 constexpr std::string_view kAppendFsync[] = {"always", "everysec", "no"};
 
@@ -481,6 +484,12 @@ Config::Config() {
     if (std::holds_alternative<std::monostate>(table[i].field))
       extras_[i] = std::string(table[i].fallback);
   }
+}
+
+std::string_view Config::EnginePolicyName() const {
+  if (maxmemory_policy == "allkeys-lfu") return "allkeys-lru";
+  if (maxmemory_policy == "volatile-lfu") return "volatile-lru";
+  return maxmemory_policy;
 }
 
 std::vector<std::string_view> Config::DirectiveNames() {

@@ -76,6 +76,10 @@ class Config {
   // "ERR CONFIG SET failed" prefix); every value of the SET is then restored and re-applied.
   std::function<bool(std::string_view name, std::string* error)> on_apply;
 
+  // maxmemory_policy as the engine runs it: Redis's LFU policies, which lrukv accepts for
+  // compatibility, map to the exact-LRU policy of the same scope ("allkeys-lfu" -> "allkeys-lru").
+  std::string_view EnginePolicyName() const;
+
   // The canonical (lower-case) directive names, in table order.
   static std::vector<std::string_view> DirectiveNames();
   struct Directive;  // a row of the directive table (config.cc)

@@ -696,7 +696,7 @@ void Server::ApplyEngineLimits() {
   engine::Limits limits;
   limits.maxmemory_bytes = config_.maxmemory_bytes;
   limits.maxkeys = config_.maxkeys;
-  limits.policy = engine::ParsePolicy(config_.maxmemory_policy)
+  limits.policy = engine::ParsePolicy(config_.EnginePolicyName())
                       .value_or(engine::EvictionPolicy::kAllKeysLru);
   limits.default_ttl_ms = config_.default_ttl_s * 1000;
   engine_.SetLimits(limits);

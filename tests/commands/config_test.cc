@@ -114,6 +114,13 @@ TEST_CASE("config: CONFIG SET errors use Redis 7.0's words") {
   CHECK(SetError(c, {{"loglevel", "foo"}}) ==
         "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be "
         "one of the following: debug, verbose, notice, warning");
+  CHECK(SetError(c, {{"maxmemory-policy", "bogus"}}) ==
+        "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) "
+        "must be one of the following: volatile-lru, volatile-lfu, volatile-random, "
+        "volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction");
+  CHECK(SetError(c, {{"maxmemory-policy", "ALLKEYS-LFU"}}) == "OK");
+  CHECK(c.Get("maxmemory-policy") == "allkeys-lfu");
+  CHECK(c.EnginePolicyName() == "allkeys-lru");
   CHECK(SetError(c, {{"save", "3600 1 300"}}) ==
         "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
   CHECK(SetError(c, {{"notify-keyspace-events", "Z"}}) ==
