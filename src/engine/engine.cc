@@ -389,9 +389,10 @@ struct Engine::Impl {
     char* t = Ttl(id);
     return t ? Load64(t + kTtlDeadline) : kNoExpiry;
   }
+  // As Redis's keyIsExpired: a key is still live during the millisecond of its deadline.
   static bool IsExpired(char* e, int64_t now_ms) {
     if (!HasTtl(e)) return false;
-    return Load64(Parse(e).ttl + kTtlDeadline) <= now_ms;
+    return Load64(Parse(e).ttl + kTtlDeadline) < now_ms;
   }
   uint64_t HashKey(std::string_view key) const { return HashBytes(key.data(), key.size(), seed); }
   std::string_view KeyOf(Id id) const {
@@ -1144,11 +1145,12 @@ struct Engine::Impl {
   }
 
   // ---- Active expiry ----
-  // Walks the pending list: reclaims due keys, re-files the others. budget_us < 0: no limit.
-  // Returns how many keys were reclaimed; *examined_out counts keys looked at.
+  // Walks the pending list: reclaims due keys (deadline < now_ms, see IsExpired), re-files the
+  // others. budget_us < 0: no limit. Returns how many keys were reclaimed; *examined_out
+  // counts keys looked at.
   size_t ProcessPending(int64_t now_ms, int64_t budget_us, bool* timed_out,
                         size_t* examined_out) {
-    Collect(now_ms);
+    Collect(now_ms - 1);
     const auto start = std::chrono::steady_clock::now();
     const auto limit = start + std::chrono::microseconds(std::max<int64_t>(0, budget_us));
     Splice(kSentinelPending, kSentinelWork);
@@ -1165,7 +1167,7 @@ struct Engine::Impl {
       WUnlink(id);
       ++examined;
       const int64_t d = Deadline(id);
-      if (d <= now_ms) {
+      if (d < now_ms) {
         RemoveEntry(id, Removal::kExpired);
         ++reclaimed;
       } else {

@@ -4,8 +4,9 @@
 // the `now_ms` its callers pass (one snapshot per command) or the injected Clock.
 //
 // Invariants every caller may rely on:
-//  - a key whose expire_at_ms <= now_ms is never returned: it is reclaimed on access (lazy) and
-//    by ActiveExpireCycle (background), and both count in stats().expired_keys;
+//  - a key whose expire_at_ms < now_ms is never returned: it is reclaimed on access (lazy) and
+//    by ActiveExpireCycle (background), and both count in stats().expired_keys. As Redis's
+//    keyIsExpired (`now > when`), a key is still live during the millisecond of its deadline;
 //  - after any write returns, used_memory() <= maxmemory (when maxmemory > 0 and the policy
 //    allows eviction) and every db holds at most maxkeys keys (when maxkeys > 0);
 //  - views returned by Lookup stay valid only until the next call that mutates the engine
@@ -123,7 +124,9 @@ class Engine {
                               OpStatus* status = nullptr);
   bool Del(int db, std::string_view key, int64_t now_ms);  // true if a live key was removed
   // Sets (expire_at_ms > 0) or removes (kNoExpiry) the deadline of a live key. A deadline
-  // <= now_ms deletes the key at once (as a DEL, not counted as expired). kNotFound if absent.
+  // <= now_ms deletes the key at once (as a DEL, not counted as expired), as Redis's EXPIRE
+  // (checkAlreadyExpired: `when <= now`), although Lookup would still return a key whose
+  // deadline is now_ms. kNotFound if absent.
   OpStatus SetExpire(int db, std::string_view key, int64_t expire_at_ms, int64_t now_ms);
   // RENAME / RENAMENX: kNotFound if `from` is absent; kExists if nx and `to` exists. TTL moves.
   OpStatus Rename(int db, std::string_view from, std::string_view to, bool nx, int64_t now_ms);

@@ -613,7 +613,10 @@ TEST_CASE("TTL family: time left rounds to the nearest second as the fake clock 
   h.clock.Advance(1);
   CHECK(h.Run({"ttl", "k"}) == ":0\r\n");
   CHECK(h.Run({"pttl", "k"}) == ":499\r\n");
-  h.clock.Set(start_ms + 100000);  // the deadline itself: gone
+  h.clock.Set(start_ms + 100000);  // the deadline itself: still there (Redis: `now > when`)
+  CHECK(h.Run({"pttl", "k"}) == ":0\r\n");
+  CHECK(h.Run({"exists", "k"}) == ":1\r\n");
+  h.clock.Advance(1);  // one millisecond past it: gone
   CHECK(h.Run({"ttl", "k"}) == ":-2\r\n");
   CHECK(h.Run({"exists", "k"}) == ":0\r\n");
   CHECK(h.Run({"type", "k"}) == "+none\r\n");
@@ -663,7 +666,7 @@ TEST_CASE("COPY, RENAME and MOVE carry the TTL with the value") {
   CHECK(h.Run({"move", "k3", "1"}) == ":1\r\n");
   h.client.db = 1;
   CHECK(h.Run({"ttl", "k3"}) == ":100\r\n");
-  h.clock.Advance(100000);
+  h.clock.Advance(100001);  // past the deadline (its own millisecond still reads the key)
   CHECK(h.Run({"exists", "k3"}) == ":0\r\n");
   CHECK(h.Run({"rename", "k3", "k4"}) == "-ERR no such key\r\n");
   CHECK(h.Run({"move", "k3", "0"}) == ":0\r\n");
@@ -692,7 +695,7 @@ TEST_CASE("KEYS: returns exactly the keys matching, expired ones left out") {
         std::vector<std::string>{"User:3", "user:1", "user:10"});
   CHECK(SortedKeys(h.Run({"keys", "*"})).size() == 6);
   CHECK(h.Run({"pexpire", "user:10", "1"}) == ":1\r\n");
-  h.clock.Advance(1);
+  h.clock.Advance(2);
   CHECK(SortedKeys(h.Run({"keys", "user:1*"})) == std::vector<std::string>{"user:1"});
   h.client.db = 1;
   CHECK(h.Run({"keys", "*"}) == "*0\r\n");
@@ -765,7 +768,7 @@ TEST_CASE("RANDOMKEY: returns one of the live keys") {
   }
   CHECK(h.Run({"pexpire", "a", "1"}) == ":1\r\n");
   CHECK(h.Run({"pexpire", "b", "1"}) == ":1\r\n");
-  h.clock.Advance(1);
+  h.clock.Advance(2);
   CHECK(h.Run({"randomkey"}) == "$-1\r\n");
 }
 

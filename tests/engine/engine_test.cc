@@ -84,7 +84,7 @@ TEST_CASE("engine: a value larger than 16 KiB and one of 1 MiB round-trip") {
   CHECK(engine.used_memory() > big.size());
 }
 
-TEST_CASE("SET with a deadline: key is present at deadline-1 ms and gone at the deadline") {
+TEST_CASE("SET with a deadline: key is present at deadline-1 and at the deadline, gone at +1 ms") {
   FakeClock clock;
   Engine engine(clock);
   const int64_t now = clock.NowMs();
@@ -95,7 +95,10 @@ TEST_CASE("SET with a deadline: key is present at deadline-1 ms and gone at the 
   REQUIRE(view);
   CHECK(view->expire_at_ms == deadline);
   CHECK(engine.stats().expired_keys == 0);
-  CHECK_FALSE(engine.Lookup(0, "k", deadline));
+  // Redis's keyIsExpired is `now > when`: the deadline's own millisecond still reads the key.
+  REQUIRE(engine.Lookup(0, "k", deadline));
+  CHECK(engine.stats().expired_keys == 0);
+  CHECK_FALSE(engine.Lookup(0, "k", deadline + 1));
   CHECK(engine.stats().expired_keys == 1);
   CHECK(engine.DbSize(0) == 0);
   CHECK(engine.ExpiresCount(0) == 0);
@@ -117,6 +120,11 @@ TEST_CASE("SetExpire: sets, moves and removes a deadline; a past deadline delete
   CHECK(engine.ExpiresCount(0) == 0);
   CHECK(engine.Lookup(0, "k", now + 100000)->expire_at_ms == kNoExpiry);
   CHECK(engine.SetExpire(0, "k", now - 1, now) == OpStatus::kOk);
+  CHECK(engine.DbSize(0) == 0);
+  // A deadline equal to now also deletes at once (Redis: PEXPIREAT key <now> answers 1 and
+  // the key is gone), although a key already holding that deadline would still read.
+  engine.Set(0, "k", "v", now);
+  CHECK(engine.SetExpire(0, "k", now, now) == OpStatus::kOk);
   CHECK(engine.DbSize(0) == 0);
   CHECK(engine.stats().expired_keys == 0);
   CHECK(rec.events.back() == "mod 0 k");
@@ -197,7 +205,7 @@ TEST_CASE("Rename moves value and TTL, replaces the target; NX refuses an existi
   CHECK(engine.Rename(0, "b", "b", true, now) == OpStatus::kExists);
   CHECK(engine.Rename(0, "b", "b", false, now) == OpStatus::kOk);
   // The renamed key still expires on time.
-  CHECK_FALSE(engine.Lookup(0, "b", now + 777));
+  CHECK_FALSE(engine.Lookup(0, "b", now + 778));
   CHECK(engine.stats().expired_keys == 1);
 }
 
@@ -234,7 +242,7 @@ TEST_CASE("Move transfers a key with its TTL; refuses when the target db has it"
   CHECK(engine.ExpiresCount(0) == 0);
   CHECK(engine.ExpiresCount(1) == 1);
   CHECK(ValueOf(engine, 1, "a", now) == "va");
-  CHECK_FALSE(engine.Lookup(1, "a", now + 500));
+  CHECK_FALSE(engine.Lookup(1, "a", now + 501));
   CHECK(engine.stats().expired_keys == 1);
 }
 
@@ -255,7 +263,7 @@ TEST_CASE("SwapDb exchanges contents; FlushDb and FlushAll empty; observer hears
   CHECK(engine.ExpiresCount(1) == 0);
   // Events after the swap name the logical db.
   rec.events.clear();
-  CHECK_FALSE(engine.Lookup(0, "b", now + 100));
+  CHECK_FALSE(engine.Lookup(0, "b", now + 101));
   CHECK(rec.events == std::vector<std::string>{"exp 0 b"});
   engine.Set(0, "x", "y", now);
   engine.FlushDb(1);
@@ -307,7 +315,7 @@ TEST_CASE("RandomKey returns a live key and skips expired ones") {
     engine.Set(0, "dead" + std::to_string(i), "v", now, {.expire_at_ms = now + 1});
   }
   engine.Set(0, "live", "v", now);
-  for (int i = 0; i < 20; ++i) CHECK(engine.RandomKey(0, now + 1) == std::string("live"));
+  for (int i = 0; i < 20; ++i) CHECK(engine.RandomKey(0, now + 2) == std::string("live"));
 }
 
 TEST_CASE("policy names parse and print as Redis spells them") {
@@ -405,8 +413,8 @@ TEST_CASE("active expiry: the observer hears OnExpired with the logical db") {
   engine.Set(5, "a", "v", now, {.expire_at_ms = now + 50});
   engine.SwapDb(5, 6);
   rec.events.clear();
-  CHECK(engine.ActiveExpireCycle(now + 49, 1000) == 0);
-  CHECK(engine.ActiveExpireCycle(now + 50, 1000) == 1);
+  CHECK(engine.ActiveExpireCycle(now + 50, 1000) == 0);
+  CHECK(engine.ActiveExpireCycle(now + 51, 1000) == 1);
   CHECK(rec.events == std::vector<std::string>{"exp 6 a"});
   CHECK(engine.stats().expired_keys == 1);
 }
@@ -437,21 +445,21 @@ TEST_CASE("views: a lookup that reclaims an expired key leaves earlier views int
   engine.Set(0, "k1", "value-one", now);
   engine.Set(0, "k2", "value-two", now, {.expire_at_ms = now + 1});
   engine.Set(0, "k3", "value-333", now);
-  auto a = engine.Lookup(0, "k3", now + 1);
-  auto b = engine.Lookup(0, "k2", now + 1);
-  auto c = engine.Lookup(0, "k1", now + 1);
+  auto a = engine.Lookup(0, "k3", now + 2);
+  auto b = engine.Lookup(0, "k2", now + 2);
+  auto c = engine.Lookup(0, "k1", now + 2);
   REQUIRE(a);
   CHECK_FALSE(b);
   REQUIRE(c);
   CHECK(a->value == "value-333");
   CHECK(c->value == "value-one");
   // A write may take its value from another key's view.
-  CHECK(engine.Set(0, "k4", a->value, now + 1) == OpStatus::kOk);
-  CHECK(ValueOf(engine, 0, "k4", now + 1) == "value-333");
-  CHECK(ValueOf(engine, 0, "k1", now + 1) == "value-one");
-  auto self = engine.Lookup(0, "k4", now + 1);
-  CHECK(engine.Set(0, "k4", self->value.substr(6), now + 1) == OpStatus::kOk);
-  CHECK(ValueOf(engine, 0, "k4", now + 1) == "333");
+  CHECK(engine.Set(0, "k4", a->value, now + 2) == OpStatus::kOk);
+  CHECK(ValueOf(engine, 0, "k4", now + 2) == "value-333");
+  CHECK(ValueOf(engine, 0, "k1", now + 2) == "value-one");
+  auto self = engine.Lookup(0, "k4", now + 2);
+  CHECK(engine.Set(0, "k4", self->value.substr(6), now + 2) == OpStatus::kOk);
+  CHECK(ValueOf(engine, 0, "k4", now + 2) == "333");
 }
 
 }  // namespace

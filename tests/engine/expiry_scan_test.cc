@@ -41,7 +41,9 @@ TEST_CASE("active expiry: reclaims every due key exactly, across all wheel level
     const int64_t jump = static_cast<int64_t>(rng() % (step < 200 ? 50 : 20'000'000'000));
     now += jump;
     reclaimed += DrainExpiry(engine, now);
-    const auto live = static_cast<size_t>(std::distance(deadlines.upper_bound(now), deadlines.end()));
+    // A key is live through its deadline's millisecond, as Redis's keyIsExpired.
+    const auto live =
+        static_cast<size_t>(std::distance(deadlines.lower_bound(now), deadlines.end()));
     REQUIRE(engine.DbSize(0) == live);
   }
   CHECK(reclaimed == 6000 - engine.DbSize(0));
@@ -63,12 +65,14 @@ TEST_CASE("active expiry: 200k keys expiring in the same second go within a few 
                {.expire_at_ms = second + i % 1000});
   }
   engine.Set(0, "survivor", "v", start, {.expire_at_ms = second + 5000});
-  // Nothing is due one millisecond before.
+  // Nothing is due one millisecond before, nor at the first deadline itself; 1 key just after.
   CHECK(engine.ActiveExpireCycle(second - 1, 25'000) == 0);
+  CHECK(engine.ActiveExpireCycle(second, 25'000) == 0);
   CHECK(engine.DbSize(0) == kKeys + 1);
+  size_t reclaimed = engine.ActiveExpireCycle(second + 1, 25'000);
+  CHECK(reclaimed == kKeys / 1000);
   int64_t now = second + 1000;
   int cycles = 0;
-  size_t reclaimed = 0;
   bool more = true;
   // hz = 10: 100 ms between cycles; an adaptive caller would call sooner when `more`.
   while (engine.DbSize(0) > 1 && cycles < 200) {
@@ -93,11 +97,11 @@ TEST_CASE("active expiry: a tiny budget stops early, sets more_work and counts t
     engine.Set(0, "k" + std::to_string(i), "v", now, {.expire_at_ms = now + 10});
   }
   bool more = false;
-  const size_t first = engine.ActiveExpireCycle(now + 10, 0, &more);
+  const size_t first = engine.ActiveExpireCycle(now + 11, 0, &more);
   CHECK(first < 50'000);
   CHECK(more);
   CHECK(engine.stats().expired_time_cap_reached_count == 1);
-  CHECK(first + DrainExpiry(engine, now + 10) == 50'000);
+  CHECK(first + DrainExpiry(engine, now + 11) == 50'000);
   CHECK(engine.DbSize(0) == 0);
   engine.ActiveExpireCycle(now + 20, 1000, &more);
   CHECK_FALSE(more);
@@ -129,7 +133,8 @@ TEST_CASE("TTL changes and deletes leave no stale wheel entry behind") {
   for (int i = 0; i < 500; ++i) engine.Del(0, "k" + std::to_string(i), now);
   CHECK(DrainExpiry(engine, now + 100) == 0);
   CHECK(engine.DbSize(0) == 500);
-  CHECK(DrainExpiry(engine, now + 100'000 + 999) == 500);
+  CHECK(DrainExpiry(engine, now + 100'000 + 999) == 499);  // k999's deadline is still live
+  CHECK(DrainExpiry(engine, now + 100'000 + 1000) == 1);
   CHECK(engine.stats().expired_keys == 500);
 }
 
@@ -185,14 +190,15 @@ TEST_CASE("SCAN skips expired keys and a full pass on a still table returns each
   std::map<std::string, int> seen;
   uint64_t cursor = 0;
   do {
-    cursor = engine.Scan(0, cursor, 7, now + 5, [&](const EntryView& v) { ++seen[std::string(v.key)]; });
+    cursor = engine.Scan(0, cursor, 7, now + 6,
+                         [&](const EntryView& v) { ++seen[std::string(v.key)]; });
   } while (cursor != 0);
   CHECK(seen.size() == 500);
   for (const auto& [k, n] : seen) CHECK(n == 1);
   CHECK(engine.DbSize(0) == 500);
   CHECK(engine.Scan(5, 0, 10, now, [](const EntryView&) {}) == 0);
   size_t keys = 0;
-  engine.ForEach(0, now + 5, [&](const EntryView&) { ++keys; });
+  engine.ForEach(0, now + 6, [&](const EntryView&) { ++keys; });
   CHECK(keys == 500);
 }
 

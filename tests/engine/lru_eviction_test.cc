@@ -28,7 +28,7 @@ struct LruModel {
   bool Live(const DbKey& k, int64_t now) const {
     if (!where.count(k)) return false;
     auto it = deadline.find(k);
-    return it == deadline.end() || it->second > now;
+    return it == deadline.end() || it->second >= now;  // live through its deadline, as Redis
   }
   void Remove(const DbKey& k) {
     auto it = where.find(k);
