@@ -219,7 +219,7 @@ int Server::Run() {
 bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
                        std::string* error) {
   std::vector<std::string> addrs = Words(bind);
-  if (addrs.empty()) addrs = {"*", "-::*"};  // `bind ""`: every address, as Redis
+  // `bind ""` opens no TCP listener (as redis-server 7.0 does after CONFIG SET bind "").
   for (std::string addr : addrs) {
     bool optional = !addr.empty() && addr[0] == '-';
     if (optional) addr.erase(0, 1);
