@@ -21,7 +21,6 @@ namespace lrukv::cmd {
 namespace {
 
 namespace err = resp::err;
-using engine::OpStatus;
 using string_family::EqualsUpper;
 using string_family::ParseBitOffset;
 using string_family::ReadLookup;
@@ -140,13 +139,8 @@ void CmdSetBit(CommandContext& ctx) {
   auto entry = engine.Lookup(ctx.client.db, key, ctx.now_ms, WriteLookup(ctx));
   const size_t old_len = entry ? entry->value.size() : 0;
   const size_t byte = static_cast<size_t>(*offset >> 3);
-  OpStatus status = OpStatus::kOk;
   std::span<char> value =
-      engine.ResizeValue(ctx.client.db, key, std::max(old_len, byte + 1), ctx.now_ms, &status);
-  if (status == OpStatus::kOutOfMemory) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+      engine.ResizeValue(ctx.client.db, key, std::max(old_len, byte + 1), ctx.now_ms);
   const unsigned mask = 1u << (7 - (*offset & 7));
   auto& cell = reinterpret_cast<unsigned char&>(value[byte]);
   const bool was_set = cell & mask;
@@ -318,10 +312,7 @@ void CmdBitOp(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  if (engine.Set(db, dest, result, ctx.now_ms) == OpStatus::kOutOfMemory) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+  engine.Set(db, dest, result, ctx.now_ms);
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
 }
 
@@ -526,13 +517,7 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
   auto entry = engine.Lookup(db, key, ctx.now_ms, WriteLookup(ctx));
   const size_t old_len = entry ? entry->value.size() : 0;
   const size_t need_len = static_cast<size_t>(params.highest_write_bit >> 3) + 1;
-  OpStatus status = OpStatus::kOk;
-  std::span<char> value =
-      engine.ResizeValue(db, key, std::max(old_len, need_len), ctx.now_ms, &status);
-  if (status == OpStatus::kOutOfMemory) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+  std::span<char> value = engine.ResizeValue(db, key, std::max(old_len, need_len), ctx.now_ms);
   ctx.reply.ArrayHeader(params.ops.size());
   for (const BitFieldOp& op : params.ops) {
     if (op.kind == BitFieldOp::kGet) {

@@ -27,7 +27,6 @@ namespace {
 namespace err = resp::err;
 using engine::EntryView;
 using engine::kNoExpiry;
-using engine::OpStatus;
 using string_family::EqualsUpper;
 using string_family::ReadLookup;
 using string_family::WriteLookup;
@@ -36,13 +35,6 @@ using string_family::WriteLookup;
 struct ErrorReply {
   std::string text;
 };
-
-// Replies -OOM for a write the engine refused, first dropping whatever this command already
-// wrote to the reply (SET ... GET and GETSET write the old value before storing the new one).
-void ReplyOom(CommandContext& ctx, size_t reply_mark) {
-  ctx.reply.buffer()->resize(reply_mark);
-  ctx.reply.Error(err::kOom);
-}
 
 // ---- Expiry arguments (SET, SETEX, PSETEX, GETEX) ----
 
@@ -162,7 +154,6 @@ void SetGeneric(CommandContext& ctx, const SetParams& params, std::string_view k
                 std::string_view value, SetReplies replies) {
   const int db = ctx.client.db;
   engine::Engine& engine = ctx.server.engine;
-  const size_t reply_mark = ctx.reply.buffer()->size();
   bool found = false;
   if (params.get) {
     auto old = engine.Lookup(db, key, ctx.now_ms, ReadLookup(ctx));
@@ -188,10 +179,7 @@ void SetGeneric(CommandContext& ctx, const SetParams& params, std::string_view k
   engine::SetOptions options;
   options.expire_at_ms = params.expire_at_ms;
   options.keep_ttl = params.keep_ttl;
-  if (engine.Set(db, key, value, ctx.now_ms, options) == OpStatus::kOutOfMemory) {
-    ReplyOom(ctx, reply_mark);
-    return;
-  }
+  engine.Set(db, key, value, ctx.now_ms, options);
   if (params.get) return;
   if (replies == SetReplies::kOneOrZero) {
     ctx.reply.Integer(1);
@@ -313,17 +301,12 @@ void CmdMGet(CommandContext& ctx) {
 
 // ---- MSET, MSETNX ----
 
-// Stores every key/value pair of args[1..] in order. Returns how many pairs were stored: fewer
-// than all only when the engine refused a write for memory (noeviction), the rest not tried.
-size_t OpMSet(CommandContext& ctx) {
-  size_t stored = 0;
-  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2, ++stored) {
-    if (ctx.server.engine.Set(ctx.client.db, ctx.args[i], ctx.args[i + 1], ctx.now_ms) ==
-        OpStatus::kOutOfMemory) {
-      break;
-    }
+// Stores every key/value pair of args[1..] in order. Writes are never refused for memory: the
+// Dispatcher answered -OOM before the command if it had to (Redis checks once, too).
+void OpMSet(CommandContext& ctx) {
+  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
+    ctx.server.engine.Set(ctx.client.db, ctx.args[i], ctx.args[i + 1], ctx.now_ms);
   }
-  return stored;
 }
 
 // MSET key value [key value ...]
@@ -332,10 +315,7 @@ void CmdMSet(CommandContext& ctx) {
     ctx.reply.Error(err::WrongNumArgs(ctx.spec.name));
     return;
   }
-  if (OpMSet(ctx) * 2 + 1 != ctx.args.size()) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+  OpMSet(ctx);
   ctx.reply.Ok();
 }
 
@@ -351,22 +331,14 @@ void CmdMSetNx(CommandContext& ctx) {
       return;
     }
   }
-  const size_t stored = OpMSet(ctx);
-  if (stored * 2 + 1 != ctx.args.size()) {
-    // All or none: the keys stored so far did not exist before this command.
-    for (size_t i = 0; i < stored; ++i) {
-      ctx.server.engine.Del(ctx.client.db, ctx.args[1 + 2 * i], ctx.now_ms);
-    }
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+  OpMSet(ctx);
   ctx.reply.Integer(1);
 }
 
 // ---- INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT ----
 
 // Adds `delta` to the integer stored at `key` (0 if absent), keeping its TTL. Replies with the
-// new value, or kNotInteger / kOverflow / -OOM.
+// new value, or kNotInteger / kOverflow.
 void IncrDecrGeneric(CommandContext& ctx, int64_t delta) {
   const int db = ctx.client.db;
   const std::string_view key = ctx.args[1];
@@ -387,11 +359,7 @@ void IncrDecrGeneric(CommandContext& ctx, int64_t delta) {
   const size_t len = FormatInt64(value, buf);
   engine::SetOptions options;
   options.keep_ttl = true;
-  if (engine.Set(db, key, std::string_view(buf, len), ctx.now_ms, options) ==
-      OpStatus::kOutOfMemory) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+  engine.Set(db, key, std::string_view(buf, len), ctx.now_ms, options);
   ctx.reply.Integer(value);
 }
 
@@ -445,10 +413,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   const std::string text = FormatLongDoubleHuman(value);
   engine::SetOptions options;
   options.keep_ttl = true;
-  if (engine.Set(db, key, text, ctx.now_ms, options) == OpStatus::kOutOfMemory) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
+  engine.Set(db, key, text, ctx.now_ms, options);
   ctx.reply.Bulk(text);
 }
 
@@ -462,14 +427,11 @@ bool FitsMaxBulk(const CommandContext& ctx, uint64_t offset, uint64_t len) {
 
 // Writes `data` at byte `offset` of the value of `key`, growing it (zero filled) to at least
 // `offset + data.size()` bytes and keeping its TTL. `old_len` is the current length (0 if
-// absent). Returns the new length, or nullopt when the engine ran out of memory.
-std::optional<size_t> OpWriteAt(CommandContext& ctx, std::string_view key, size_t old_len,
-                                size_t offset, std::string_view data) {
+// absent). Returns the new length.
+size_t OpWriteAt(CommandContext& ctx, std::string_view key, size_t old_len, size_t offset,
+                 std::string_view data) {
   const size_t new_len = std::max(old_len, offset + data.size());
-  OpStatus status = OpStatus::kOk;
-  std::span<char> value =
-      ctx.server.engine.ResizeValue(ctx.client.db, key, new_len, ctx.now_ms, &status);
-  if (status == OpStatus::kOutOfMemory) return std::nullopt;
+  std::span<char> value = ctx.server.engine.ResizeValue(ctx.client.db, key, new_len, ctx.now_ms);
   if (!data.empty()) std::memcpy(value.data() + offset, data.data(), data.size());
   return new_len;
 }
@@ -486,12 +448,7 @@ void CmdAppend(CommandContext& ctx) {
       return;
     }
   }
-  auto new_len = OpWriteAt(ctx, key, old_len, old_len, data);
-  if (!new_len) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
-  ctx.reply.Integer(static_cast<int64_t>(*new_len));
+  ctx.reply.Integer(static_cast<int64_t>(OpWriteAt(ctx, key, old_len, old_len, data)));
 }
 
 // STRLEN key (0 when absent)
@@ -554,12 +511,8 @@ void CmdSetRange(CommandContext& ctx) {
     ctx.reply.Error(err::kStringTooLong);
     return;
   }
-  auto new_len = OpWriteAt(ctx, key, old_len, static_cast<size_t>(offset), data);
-  if (!new_len) {
-    ctx.reply.Error(err::kOom);
-    return;
-  }
-  ctx.reply.Integer(static_cast<int64_t>(*new_len));
+  const size_t new_len = OpWriteAt(ctx, key, old_len, static_cast<size_t>(offset), data);
+  ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 
 // ---- LCS ----

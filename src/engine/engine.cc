@@ -1114,17 +1114,23 @@ struct Engine::Impl {
     }
     return true;
   }
-  // Makes room for one more key in `table` under maxkeys; false if it cannot.
-  bool MakeRoomForKey(int table, int64_t now_ms, Id protect) {
-    if (limits.maxkeys == 0) return true;
+  // Evicts keys of `table` (never `protect`) until one more fits under maxkeys, as far as the
+  // policy allows. Writes never fail: what cannot be evicted stays, and EvictToLimit reports it.
+  void MakeRoomForKey(int table, int64_t now_ms, Id protect) {
+    if (limits.maxkeys == 0 || limits.policy == EvictionPolicy::kNoEviction) return;
     Keyspace& ks = tables[static_cast<size_t>(table)];
     while (ks.size() >= limits.maxkeys) {
-      if (limits.policy == EvictionPolicy::kNoEviction) return false;
       const Id victim = FindVictim(now_ms, table, protect);
-      if (!victim) return false;
+      if (!victim) return;
       RemoveVictim(victim, now_ms);
     }
-    return true;
+  }
+  bool OverMaxKeys() const {
+    if (limits.maxkeys == 0) return false;
+    for (const Keyspace& ks : tables) {
+      if (ks.size() > limits.maxkeys) return true;
+    }
+    return false;
   }
   bool EnforceMaxKeys(int64_t now_ms) {
     if (limits.maxkeys == 0) return true;
@@ -1235,7 +1241,6 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
   CompactOnExit compact_on_exit(*impl_);
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return OpStatus::kNotFound;
-  if (m.OverMemory() && !m.EvictForMemory(now_ms, kNil)) return OpStatus::kOutOfMemory;
   const int table = m.TableOfDb(db);
   uint64_t h;
   Id id = m.FindLive(table, key, now_ms, &h);
@@ -1248,7 +1253,7 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
   if (id) {
     m.Rewrite(id, m.KeyOf(id), value, deadline_ms);
   } else {
-    if (!m.MakeRoomForKey(table, now_ms, kNil)) return OpStatus::kOutOfMemory;
+    m.MakeRoomForKey(table, now_ms, kNil);
     id = m.CreateEntry(table, key, h, value, deadline_ms);
   }
   m.Touch(id, now_ms);
@@ -1265,12 +1270,11 @@ std::span<char> Engine::ResizeValue(int db, std::string_view key, size_t new_len
     return std::span<char>();
   };
   if (!m.ValidDb(db)) return fail(OpStatus::kNotFound);
-  if (m.OverMemory() && !m.EvictForMemory(now_ms, kNil)) return fail(OpStatus::kOutOfMemory);
   const int table = m.TableOfDb(db);
   uint64_t h;
   Id id = m.FindLive(table, key, now_ms, &h);
   if (!id) {
-    if (!m.MakeRoomForKey(table, now_ms, kNil)) return fail(OpStatus::kOutOfMemory);
+    m.MakeRoomForKey(table, now_ms, kNil);
     const int64_t deadline_ms =
         m.limits.default_ttl_ms > 0 ? now_ms + m.limits.default_ttl_ms : kNoExpiry;
     id = m.CreateEntry(table, key, h, {}, deadline_ms);
@@ -1379,8 +1383,8 @@ OpStatus Engine::Copy(int src_db, std::string_view from, int dst_db, std::string
   if (existing) {
     if (!replace) return OpStatus::kExists;
     m.RemoveEntry(existing, Removal::kSilent);
-  } else if (!m.MakeRoomForKey(dst_table, now_ms, id)) {
-    return OpStatus::kOutOfMemory;
+  } else {
+    m.MakeRoomForKey(dst_table, now_ms, id);
   }
   m.Touch(id, now_ms);
   // Copy the value out first: CreateEntry may grow tables but never moves entry `id`.
@@ -1403,7 +1407,7 @@ OpStatus Engine::Move(int db, std::string_view key, int dst_db, int64_t now_ms) 
   if (!id) return OpStatus::kNotFound;
   if (db == dst_db) return OpStatus::kExists;
   if (m.FindLive(dst_table, key, now_ms)) return OpStatus::kExists;
-  if (!m.MakeRoomForKey(dst_table, now_ms, id)) return OpStatus::kOutOfMemory;
+  m.MakeRoomForKey(dst_table, now_ms, id);
   Keyspace& src = m.tables[static_cast<size_t>(src_table)];
   Keyspace& dst = m.tables[static_cast<size_t>(dst_table)];
   m.ChainRemove(src, id, h);
@@ -1600,7 +1604,7 @@ bool Engine::EvictToLimit(int64_t now_ms) {
   return memory_ok && keys_ok;
 }
 
-bool Engine::OverMemoryLimit() const { return impl_->OverMemory(); }
+bool Engine::OverMemoryLimit() const { return impl_->OverMemory() || impl_->OverMaxKeys(); }
 
 size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_work) {
   CompactOnExit compact_on_exit(*impl_);

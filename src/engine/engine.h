@@ -7,8 +7,11 @@
 //  - a key whose expire_at_ms < now_ms is never returned: it is reclaimed on access (lazy) and
 //    by ActiveExpireCycle (background), and both count in stats().expired_keys. As Redis's
 //    keyIsExpired (`now > when`), a key is still live during the millisecond of its deadline;
-//  - after any write returns, used_memory() <= maxmemory (when maxmemory > 0 and the policy
-//    allows eviction) and every db holds at most maxkeys keys (when maxkeys > 0);
+//  - writes never fail for memory or maxkeys: as in Redis, the limit is checked once before a
+//    command (the dispatcher's EvictToLimit, -OOM for DENYOOM commands) and never refuses the
+//    command's writes. After any write returns, used_memory() <= maxmemory (when maxmemory > 0)
+//    and every db holds at most maxkeys keys (when maxkeys > 0) as far as the policy can evict
+//    other keys; under noeviction (or with nothing evictable) a write grows past the limit;
 //  - views returned by Lookup stay valid only until the next call that mutates the engine
 //    (Lookup, Scan, ForEach and RandomKey do not invalidate other views, even when they
 //    reclaim an expired key, so MGET may hold several); a write may take its value from a view.
@@ -53,7 +56,7 @@ enum class OpStatus {
   kOk,
   kNotFound,     // no such (live) key
   kExists,       // the target key exists (NX-style conditions)
-  kOutOfMemory,  // the limit is exceeded and the policy can evict nothing: reply -OOM
+  kOutOfMemory,  // reserved: writes no longer return it (see the invariants above)
 };
 
 // A live entry as seen by a caller; valid until the engine is next mutated.
@@ -109,17 +112,16 @@ class Engine {
   std::optional<EntryView> Lookup(int db, std::string_view key, int64_t now_ms,
                                   uint32_t flags = kLookupDefault);
 
-  // ---- Writes. Each may evict other keys to stay within the limits. ----
-  // Creates or replaces `key`. kOutOfMemory when over maxmemory before the write and nothing
-  // may be evicted (noeviction, or a volatile-* policy with no key with a TTL), or when the db
-  // is at maxkeys and the policy cannot evict one of its keys. A write that itself crosses the
-  // limit succeeds; other keys (never the one written) are then evicted to get back under it.
-  // The default TTL applies when no deadline is given and the key is new or !keep_ttl.
+  // ---- Writes. Each may evict other keys to stay within the limits; none fails for memory. ----
+  // Creates or replaces `key`: kOk (kNotFound only for a db out of range). Other keys (never the
+  // one written) are then evicted, as the policy allows, to get back under maxmemory and
+  // maxkeys. The default TTL applies when no deadline is given and the key is new or !keep_ttl.
   OpStatus Set(int db, std::string_view key, std::string_view value, int64_t now_ms,
                const SetOptions& options = {});
   // Resizes the value of `key` (creating it empty first if absent) to `new_len` bytes, keeping
   // its TTL, and returns the whole value for writing; bytes past the old length are zero.
-  // Used by APPEND, SETRANGE, SETBIT, BITFIELD. Empty span + kOutOfMemory under noeviction.
+  // Used by APPEND, SETRANGE, SETBIT, BITFIELD. *status is kOk, or kNotFound (and the span
+  // empty) only for a db out of range. Evicts as Set does.
   std::span<char> ResizeValue(int db, std::string_view key, size_t new_len, int64_t now_ms,
                               OpStatus* status = nullptr);
   bool Del(int db, std::string_view key, int64_t now_ms);  // true if a live key was removed
@@ -160,6 +162,7 @@ class Engine {
   // Evicts until within maxmemory/maxkeys; false if still over and the policy forbids or
   // nothing is evictable (the dispatcher then answers -OOM to DENYOOM commands).
   bool EvictToLimit(int64_t now_ms);
+  // Over maxmemory, or some db over maxkeys (possible after writes under noeviction).
   bool OverMemoryLimit() const;
   // Reclaims expired keys for at most budget_us microseconds of wall time; returns how many.
   // Adaptive as DESIGN.md: the caller may call again soon when this returns `true` in

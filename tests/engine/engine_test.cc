@@ -329,7 +329,7 @@ TEST_CASE("policy names parse and print as Redis spells them") {
   CHECK_FALSE(ParsePolicy("allkeys-lfu-ish"));
 }
 
-TEST_CASE("maxkeys: a new key beyond the limit evicts the db's LRU key, or fails under noeviction") {
+TEST_CASE("maxkeys: a new key beyond the limit evicts the db's LRU key; noeviction goes past it") {
   FakeClock clock;
   Engine engine(clock);
   const int64_t now = clock.NowMs();
@@ -347,8 +347,11 @@ TEST_CASE("maxkeys: a new key beyond the limit evicts the db's LRU key, or fails
   CHECK(engine.Set(0, "a", "overwrite", now) == OpStatus::kOk);  // not a new key
   limits.policy = EvictionPolicy::kNoEviction;
   engine.SetLimits(limits);
-  CHECK(engine.Set(0, "e", "v", now) == OpStatus::kOutOfMemory);
-  CHECK(engine.DbSize(0) == 3);
+  CHECK_FALSE(engine.OverMemoryLimit());
+  CHECK(engine.Set(0, "e", "v", now) == OpStatus::kOk);  // never refused mid-command
+  CHECK(engine.DbSize(0) == 4);
+  CHECK(engine.OverMemoryLimit());  // so the dispatcher refuses the next DENYOOM command
+  CHECK_FALSE(engine.EvictToLimit(now));
   limits.maxkeys = 1;
   limits.policy = EvictionPolicy::kAllKeysLru;
   engine.SetLimits(limits);
@@ -400,8 +403,10 @@ TEST_CASE("maxkeys: Copy and Move into a full db evict there, never the source k
   limits.policy = EvictionPolicy::kVolatileLru;  // nothing in db 1 has a TTL
   engine.SetLimits(limits);
   engine.Set(0, "more", "m", now);
-  CHECK(engine.Move(0, "more", 1, now) == OpStatus::kOutOfMemory);
-  CHECK(ValueOf(engine, 0, "more", now) == "m");
+  CHECK(engine.Move(0, "more", 1, now) == OpStatus::kOk);  // past maxkeys: nothing evictable
+  CHECK(ValueOf(engine, 1, "more", now) == "m");
+  CHECK(engine.DbSize(1) == 3);
+  CHECK_FALSE(engine.EvictToLimit(now));
 }
 
 TEST_CASE("active expiry: the observer hears OnExpired with the logical db") {
