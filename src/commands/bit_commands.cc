@@ -312,7 +312,8 @@ void CmdBitOp(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  engine.Set(db, dest, result, ctx.now_ms);
+  // Redis builds the result in a buffer and stores it as is: OBJECT ENCODING says "raw".
+  engine.Set(db, dest, result, ctx.now_ms, {.modified_in_place = true});
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
 }
 

@@ -117,8 +117,8 @@ class KeyArrayBuilder {
   size_t count_ = 0;
 };
 
-// Redis 7.0's OBJECT ENCODING for a string set by SET: "int" when the value reads as a long
-// (string2ll, at most 20 bytes), else "embstr" up to 44 bytes, else "raw".
+// Redis 7.0's OBJECT ENCODING of a string (see CmdObjectEncoding): "int" when a value stored
+// whole reads as a long (string2ll, at most 20 bytes), else "embstr" up to 44 bytes, else "raw".
 constexpr size_t kEmbstrMaxBytes = 44;  // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 constexpr int64_t kSharedIntegers = 10000;  // Redis shares the objects of 0..9999
 constexpr int64_t kSharedRefcount = 2147483647;  // OBJ_SHARED_REFCOUNT as OBJECT REFCOUNT prints it
@@ -534,17 +534,26 @@ std::optional<EntryView> ObjectLookupOrReply(CommandContext& ctx) {
   return entry;
 }
 
-// True when SET would store `value` as an integer object; *out gets the integer.
-bool IsIntEncoded(std::string_view value, int64_t* out) { return ParseInt64(value, out); }
+// True when Redis would hold `entry` as an integer object: stored whole (not changed in place),
+// not flagged by INCRBYFLOAT (value_hint: a string object), and reading as a long; *out gets
+// the integer.
+bool IsIntEncoded(const EntryView& entry, int64_t* out) {
+  return !entry.modified_in_place && !entry.value_hint && ParseInt64(entry.value, out);
+}
 
 // OBJECT ENCODING key
+// As Redis 7.0: a string changed in place (APPEND to an existing key, SETRANGE, SETBIT,
+// BITFIELD writes) or built in a buffer (BITOP) is "raw" at any length; a value stored whole
+// (SET, MSET, GETSET, INCR, APPEND creating the key, RESTORE) is "int" when it reads as a long,
+// else "embstr" up to 44 bytes, else "raw". INCRBYFLOAT stores its result as a string object
+// (value_hint set by string_commands.cc): never "int". COPY, RENAME and MOVE keep the encoding.
 void CmdObjectEncoding(CommandContext& ctx) {
   const std::optional<EntryView> entry = ObjectLookupOrReply(ctx);
   if (!entry) return;
   int64_t v = 0;
-  if (IsIntEncoded(entry->value, &v)) {
+  if (IsIntEncoded(*entry, &v)) {
     ctx.reply.Bulk("int");
-  } else if (entry->value.size() <= kEmbstrMaxBytes) {
+  } else if (!entry->modified_in_place && entry->value.size() <= kEmbstrMaxBytes) {
     ctx.reply.Bulk("embstr");
   } else {
     ctx.reply.Bulk("raw");
@@ -561,7 +570,7 @@ void CmdObjectRefcount(CommandContext& ctx) {
                           limits.policy == engine::EvictionPolicy::kVolatileLru;
   const bool sharing = limits.maxmemory_bytes == 0 || !lru_policy;
   int64_t v = 0;
-  const bool shared = sharing && IsIntEncoded(entry->value, &v) && v >= 0 && v < kSharedIntegers;
+  const bool shared = sharing && IsIntEncoded(*entry, &v) && v >= 0 && v < kSharedIntegers;
   ctx.reply.Integer(shared ? kSharedRefcount : 1);
 }
 

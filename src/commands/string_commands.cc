@@ -413,6 +413,9 @@ void CmdIncrByFloat(CommandContext& ctx) {
   const std::string text = FormatLongDoubleHuman(value);
   engine::SetOptions options;
   options.keep_ttl = true;
+  // Redis stores the result as a string object, never integer-encoded, even for "3": the
+  // value hint tells OBJECT ENCODING (keyspace_commands.cc).
+  options.value_hint = true;
   engine.Set(db, key, text, ctx.now_ms, options);
   ctx.reply.Bulk(text);
 }
@@ -440,13 +443,17 @@ size_t OpWriteAt(CommandContext& ctx, std::string_view key, size_t old_len, size
 void CmdAppend(CommandContext& ctx) {
   const std::string_view key = ctx.args[1];
   const std::string_view data = ctx.args[2];
-  size_t old_len = 0;
-  if (auto entry = ctx.server.engine.Lookup(ctx.client.db, key, ctx.now_ms, WriteLookup(ctx))) {
-    old_len = entry->value.size();
-    if (!FitsMaxBulk(ctx, old_len, data.size())) {
-      ctx.reply.Error(err::kStringTooLong);
-      return;
-    }
+  auto entry = ctx.server.engine.Lookup(ctx.client.db, key, ctx.now_ms, WriteLookup(ctx));
+  if (!entry) {
+    // As Redis: a missing key is created as SET would (so "12" is then an int encoding).
+    ctx.server.engine.Set(ctx.client.db, key, data, ctx.now_ms);
+    ctx.reply.Integer(static_cast<int64_t>(data.size()));
+    return;
+  }
+  const size_t old_len = entry->value.size();
+  if (!FitsMaxBulk(ctx, old_len, data.size())) {
+    ctx.reply.Error(err::kStringTooLong);
+    return;
   }
   ctx.reply.Integer(static_cast<int64_t>(OpWriteAt(ctx, key, old_len, old_len, data)));
 }

@@ -9,6 +9,7 @@
 //   offset  4  u32 LRU prev id (older)       offset 18  u8  flags (kFlagTtl, kFlagLarge)
 //   offset  8  u32 LRU next id (newer)       offset 19  varint key_len, varint value_len
 //   offset 12  u32 last access, unix seconds then key bytes, value bytes
+//   (flags also hold the value bits kFlagInPlace and kFlagHint, see EntryView)
 //   [if kFlagTtl: 24-byte trailer: i64 deadline_ms, u32 vprev, u32 vnext, u32 wprev, u32 wnext]
 //
 // = 19 + 1 + 1 + 11 + 16 = 48 bytes, a slot of the 48-byte size class of the entry arena
@@ -54,6 +55,9 @@ constexpr size_t kOffFlags = 18;
 constexpr size_t kOffVarints = 19;
 constexpr uint8_t kFlagTtl = 1;
 constexpr uint8_t kFlagLarge = 2;   // malloc'd on its own (else: a slot of a size class)
+constexpr uint8_t kFlagInPlace = 4;  // EntryView::modified_in_place
+constexpr uint8_t kFlagHint = 8;     // EntryView::value_hint
+constexpr uint8_t kValueBits = kFlagInPlace | kFlagHint;
 constexpr uint8_t kFlagHole = 0xFF;     // a freed slot waiting for compaction
 constexpr uint8_t kFlagTrimmed = 0xFE;  // a freed slot already cut off the class's end
 constexpr size_t kTtlBytes = 24;
@@ -407,6 +411,9 @@ struct Engine::Impl {
     v.value = {p.value, p.value_len};
     v.expire_at_ms = p.ttl ? Load64(p.ttl + kTtlDeadline) : kNoExpiry;
     v.last_access_ms = static_cast<int64_t>(Load32(e + kOffAccess)) * 1000;
+    const auto flags = static_cast<uint8_t>(e[kOffFlags]);
+    v.modified_in_place = flags & kFlagInPlace;
+    v.value_hint = flags & kFlagHint;
     return v;
   }
   int TableOfDb(int db) const { return db_to_table[static_cast<size_t>(db)]; }
@@ -932,7 +939,15 @@ struct Engine::Impl {
     MaybeShrink(ks);
   }
 
-  // Rewrites entry `id` with a new key/value/deadline, keeping its id, table and LRU links.
+  // The value bits (kValueBits) of entry `id`, and replacing them.
+  uint8_t ValueBits(Id id) const { return static_cast<uint8_t>(E(id)[kOffFlags]) & kValueBits; }
+  void SetValueBits(Id id, uint8_t bits) {
+    char* e = E(id);
+    e[kOffFlags] = static_cast<char>((static_cast<uint8_t>(e[kOffFlags]) & ~kValueBits) | bits);
+  }
+
+  // Rewrites entry `id` with a new key/value/deadline, keeping its id, table, LRU links and
+  // value bits.
   // `value` may point into the entry itself. Volatile bookkeeping follows the deadline.
   // If `keep_value_len` is set, the value's first min(old, new_len) bytes are kept, the rest
   // zeroed, and `value` is ignored. Returns the new value pointer.
@@ -940,6 +955,7 @@ struct Engine::Impl {
                 bool keep_value = false, size_t new_len = 0, size_t slack = 0) {
     char* old = E(id);
     const int table = TableOf(old);
+    const uint8_t value_bits = ValueBits(id);
     Parsed op = Parse(old);
     const int64_t old_deadline = op.ttl ? Load64(op.ttl + kTtlDeadline) : kNoExpiry;
     const bool old_ttl = op.ttl != nullptr;
@@ -1002,6 +1018,7 @@ struct Engine::Impl {
       FreeEntry(old);
       slots.Put(id, e);
     }
+    e[kOffFlags] = static_cast<char>(static_cast<uint8_t>(e[kOffFlags]) | value_bits);
     Parsed np = Parse(e);
     if (new_ttl) {
       if (was_volatile_linked) {
@@ -1256,6 +1273,8 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
     m.MakeRoomForKey(table, now_ms, kNil);
     id = m.CreateEntry(table, key, h, value, deadline_ms);
   }
+  m.SetValueBits(id, static_cast<uint8_t>((options.modified_in_place ? kFlagInPlace : 0) |
+                                          (options.value_hint ? kFlagHint : 0)));
   m.Touch(id, now_ms);
   m.NotifyModified(table, key);
   m.EvictForMemory(now_ms, id);
@@ -1283,6 +1302,7 @@ std::span<char> Engine::ResizeValue(int db, std::string_view key, size_t new_len
   const size_t old_len = Parse(m.E(id)).value_len;
   const size_t slack = new_len > old_len ? std::min<size_t>(new_len, 1 << 20) : 0;
   char* v = m.Rewrite(id, m.KeyOf(id), {}, m.Deadline(id), /*keep_value=*/true, new_len, slack);
+  m.SetValueBits(id, m.ValueBits(id) | kFlagInPlace);
   m.Touch(id, now_ms);
   m.NotifyModified(table, key);
   m.EvictForMemory(now_ms, id);
@@ -1390,6 +1410,7 @@ OpStatus Engine::Copy(int src_db, std::string_view from, int dst_db, std::string
   // Copy the value out first: CreateEntry may grow tables but never moves entry `id`.
   Parsed p = Parse(m.E(id));
   const Id copy = m.CreateEntry(dst_table, to, to_hash, {p.value, p.value_len}, m.Deadline(id));
+  m.SetValueBits(copy, m.ValueBits(id));
   m.Touch(copy, now_ms);
   m.NotifyModified(dst_table, to);
   m.EvictForMemory(now_ms, copy);

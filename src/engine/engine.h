@@ -65,6 +65,14 @@ struct EntryView {
   std::string_view value;
   int64_t expire_at_ms = kNoExpiry;
   int64_t last_access_ms = 0;  // for OBJECT IDLETIME (second resolution is enough)
+  // The value was last changed in place (ResizeValue) rather than stored whole by Set, or Set
+  // was asked to mark it so (SetOptions::modified_in_place). Rename, Copy, Move and SetExpire
+  // keep it. The engine gives it no other meaning (OBJECT ENCODING maps it to "raw").
+  bool modified_in_place = false;
+  // One bit the caller stores with the value (SetOptions::value_hint) and reads back; the
+  // engine gives it no meaning. Set replaces it; ResizeValue, Rename, Copy, Move and SetExpire
+  // keep it.
+  bool value_hint = false;
 };
 
 // Lookup flags. By default a lookup touches the key (moves it to the LRU head) and counts a
@@ -93,6 +101,8 @@ class KeyspaceObserver {
 struct SetOptions {
   int64_t expire_at_ms = kNoExpiry;  // absolute deadline; kNoExpiry = none (or default-ttl)
   bool keep_ttl = false;             // keep the existing key's deadline (KEEPTTL, APPEND, INCR...)
+  bool modified_in_place = false;    // store EntryView::modified_in_place set (default: cleared)
+  bool value_hint = false;           // EntryView::value_hint of the stored value
 };
 
 class Engine {

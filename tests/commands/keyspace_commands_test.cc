@@ -536,6 +536,71 @@ TEST_CASE("OBJECT ENCODING: int, embstr and raw as SET would store the value") {
   CHECK(h.Run({"Object", "Encoding", "i"}) == "$6\r\nembstr\r\n");
 }
 
+// Transcript from redis-server 7.0.15: in-place changes give "raw" at any length and any
+// content; INCRBYFLOAT stores a string object (never "int"); APPEND creating a key stores as
+// SET does; COPY, RENAME and MOVE keep the encoding; a later SET decides afresh.
+TEST_CASE("OBJECT ENCODING: raw after in-place writes, embstr after INCRBYFLOAT, kept by moves") {
+  CommandHarness h;
+  auto encoding = [&](std::string_view key) {
+    const std::string r = h.Run({"object", "encoding", key});
+    return r.size() > 6 ? r.substr(r.find('\n') + 1, r.size() - r.find('\n') - 3) : r;
+  };
+  h.Run({"set", "a", "1"});
+  CHECK(h.Run({"incrbyfloat", "a", "2"}) == "$1\r\n3\r\n");
+  CHECK(encoding("a") == "embstr");
+  h.Run({"incr", "a"});
+  CHECK(encoding("a") == "int");
+  CHECK(h.Run({"append", "m", "x"}) == ":1\r\n");
+  CHECK(encoding("m") == "embstr");
+  CHECK(h.Run({"append", "m2", "12"}) == ":2\r\n");
+  CHECK(encoding("m2") == "int");
+  h.Run({"set", "n", "123"});
+  CHECK(h.Run({"append", "n", "4"}) == ":4\r\n");
+  CHECK(encoding("n") == "raw");
+  CHECK(h.Run({"copy", "n", "n2"}) == ":1\r\n");
+  CHECK(encoding("n2") == "raw");
+  CHECK(h.Run({"rename", "n2", "n3"}) == "+OK\r\n");
+  CHECK(encoding("n3") == "raw");
+  CHECK(h.Run({"expire", "n3", "100"}) == ":1\r\n");
+  CHECK(encoding("n3") == "raw");
+  CHECK(h.Run({"move", "n3", "1"}) == ":1\r\n");
+  h.client.db = 1;
+  CHECK(encoding("n3") == "raw");
+  h.client.db = 0;
+  h.Run({"set", "i", "77"});
+  CHECK(h.Run({"copy", "i", "i2"}) == ":1\r\n");
+  CHECK(encoding("i2") == "int");
+  CHECK(h.Run({"setrange", "r", "0", "ab"}) == ":2\r\n");
+  CHECK(encoding("r") == "raw");
+  CHECK(h.Run({"setbit", "b", "1", "1"}) == ":0\r\n");
+  CHECK(encoding("b") == "raw");
+  h.Run({"set", "e", "ab"});
+  CHECK(h.Run({"setrange", "e", "0", ""}) == ":2\r\n");  // no change at all
+  CHECK(encoding("e") == "embstr");
+  CHECK(h.Run({"append", "e", ""}) == ":2\r\n");  // an empty append still goes in place
+  CHECK(encoding("e") == "raw");
+  h.Run({"set", "e", "ab", "keepttl"});
+  CHECK(encoding("e") == "embstr");
+  CHECK(h.Run({"bitfield", "bf", "set", "u8", "0", "1"}) == "*1\r\n:0\r\n");
+  CHECK(encoding("bf") == "raw");
+  h.Run({"set", "bf2", "1"});
+  CHECK(h.Run({"bitfield", "bf2", "get", "u8", "0"}) == "*1\r\n:49\r\n");
+  CHECK(encoding("bf2") == "int");
+  h.Run({"set", "x", "a"});
+  CHECK(h.Run({"setbit", "x", "0", "0"}) == ":0\r\n");  // same bytes, still in place
+  CHECK(encoding("x") == "raw");
+  h.Run({"set", "x", "1"});
+  CHECK(h.Run({"bitop", "and", "bo", "x"}) == ":1\r\n");
+  CHECK(encoding("bo") == "raw");
+  h.Run({"set", "g", "ab"});
+  CHECK(h.Run({"getex", "g", "ex", "100"}) == "$2\r\nab\r\n");
+  CHECK(encoding("g") == "embstr");
+  CHECK(h.Run({"getset", "g", "12"}) == "$2\r\nab\r\n");
+  CHECK(encoding("g") == "int");
+  h.Run({"set", "f", "1.5"});
+  CHECK(encoding("f") == "embstr");
+}
+
 TEST_CASE("OBJECT REFCOUNT: integers 0..9999 are shared without a memory limit") {
   CommandHarness h;
   CHECK(h.Run({"set", "i", "0"}) == "+OK\r\n");

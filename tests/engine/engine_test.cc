@@ -469,3 +469,49 @@ TEST_CASE("views: a lookup that reclaims an expired key leaves earlier views int
 
 }  // namespace
 }  // namespace lrukv::engine
+
+namespace lrukv::engine {
+namespace {
+
+TEST_CASE("value bits: ResizeValue marks modified_in_place, Set clears it, moves keep both") {
+  FakeClock clock;
+  Engine engine(clock, 2);
+  const int64_t now = clock.NowMs();
+  engine.Set(0, "k", "abc", now);
+  CHECK_FALSE(engine.Lookup(0, "k", now)->modified_in_place);
+  CHECK_FALSE(engine.Lookup(0, "k", now)->value_hint);
+  engine.ResizeValue(0, "k", 3, now);  // same length: still a change in place
+  CHECK(engine.Lookup(0, "k", now)->modified_in_place);
+  engine.ResizeValue(0, "fresh", 600, now);  // created by ResizeValue (large entry)
+  CHECK(engine.Lookup(0, "fresh", now)->modified_in_place);
+  // Kept across a TTL change (new trailer), a rename, a copy and a move.
+  CHECK(engine.SetExpire(0, "k", now + 1000, now) == OpStatus::kOk);
+  CHECK(engine.Rename(0, "k", "renamed", false, now) == OpStatus::kOk);
+  CHECK(engine.Lookup(0, "renamed", now)->modified_in_place);
+  CHECK(engine.Copy(0, "renamed", 1, "copy", false, now) == OpStatus::kOk);
+  CHECK(engine.Lookup(1, "copy", now)->modified_in_place);
+  CHECK(engine.Move(0, "renamed", 1, now) == OpStatus::kOk);
+  CHECK(engine.Lookup(1, "renamed", now)->modified_in_place);
+  CHECK(engine.SetExpire(1, "renamed", kNoExpiry, now) == OpStatus::kOk);
+  CHECK(engine.Lookup(1, "renamed", now)->modified_in_place);
+  // Set replaces both bits with what it is given, KEEPTTL or not.
+  engine.Set(1, "renamed", "abc", now, {.keep_ttl = true});
+  CHECK_FALSE(engine.Lookup(1, "renamed", now)->modified_in_place);
+  engine.Set(1, "renamed", "abc", now, {.value_hint = true});
+  auto view = engine.Lookup(1, "renamed", now);
+  CHECK(view->value_hint);
+  CHECK_FALSE(view->modified_in_place);
+  engine.ResizeValue(1, "renamed", 10, now);  // keeps the hint, adds in-place
+  view = engine.Lookup(1, "renamed", now);
+  CHECK(view->value_hint);
+  CHECK(view->modified_in_place);
+  engine.Set(1, "renamed", std::string(700, 'x'), now, {.modified_in_place = true});
+  view = engine.Lookup(1, "renamed", now);
+  CHECK(view->modified_in_place);
+  CHECK_FALSE(view->value_hint);
+  engine.Set(1, "renamed", "x", now);
+  CHECK_FALSE(engine.Lookup(1, "renamed", now)->modified_in_place);
+}
+
+}  // namespace
+}  // namespace lrukv::engine
