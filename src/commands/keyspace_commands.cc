@@ -386,7 +386,14 @@ void CmdSwapDb(CommandContext& ctx) {
     ctx.reply.Error(err::kDbIndexOutOfRange);
     return;
   }
-  if (a != b) ctx.server.engine.SwapDb(a, b);
+  if (a != b) {
+    // Redis 7.0 dirties a watched key present in either db before the swap.
+    constexpr uint32_t kQuiet = engine::kLookupNoTouch | engine::kLookupNoStats;
+    ctx.server.watches.BeforeSwapDb(a, b, [&](int db, std::string_view key) {
+      return ctx.server.engine.Lookup(db, key, ctx.now_ms, kQuiet).has_value();
+    });
+    ctx.server.engine.SwapDb(a, b);
+  }
   ctx.server.counters.dirty++;
   ctx.reply.Ok();
 }

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace lrukv::cmd {
 
@@ -95,6 +98,22 @@ void WatchRegistry::OnDbFlushed(int db) {
     for (auto& w : watchers) {
       if (w.existed) w.client->watch_dirty = true;
     }
+  }
+}
+
+void WatchRegistry::BeforeSwapDb(int a, int b,
+                                 const std::function<bool(int db, std::string_view key)>& exists) {
+  if (by_key_.empty() || a == b) return;
+  // Collected first: `exists` may expire keys, whose OnExpired reaches Touch (and scratch_).
+  std::vector<std::pair<int, std::string>> candidates;
+  for (const auto& [map_key, watchers] : by_key_) {
+    int32_t key_db;
+    std::memcpy(&key_db, map_key.data(), sizeof(key_db));
+    if (key_db != a && key_db != b) continue;
+    candidates.emplace_back(key_db, map_key.substr(sizeof(key_db)));
+  }
+  for (const auto& [db, key] : candidates) {
+    if (exists(db == a ? b : a, key)) Touch(db, key);
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,6 +26,12 @@ class KeyspaceFanout final : public engine::KeyspaceObserver {
   void OnExpired(int db, std::string_view key) override;
   void OnEvicted(int db, std::string_view key) override;
   void OnDbFlushed(int db) override;
+
+  // SWAPDB a b, called before the swap: dirties the watchers of every key watched in `a` that
+  // exists in `b`, and of every key watched in `b` that exists in `a` (Redis 7.0 dirties a
+  // watched key present in the emptied db or in the db swapped in; the engine's OnDbFlushed
+  // after the swap covers the first half). `exists(db, key)` may call back into the engine.
+  void BeforeSwapDb(int a, int b, const std::function<bool(int db, std::string_view key)>& exists);
 
  private:
   std::vector<engine::KeyspaceObserver*> observers_;
@@ -53,6 +60,12 @@ class WatchRegistry final : public engine::KeyspaceObserver {
   void OnExpired(int db, std::string_view key) override { Touch(db, key); }
   void OnEvicted(int db, std::string_view key) override { Touch(db, key); }
   void OnDbFlushed(int db) override;
+
+  // SWAPDB a b, called before the swap: dirties the watchers of every key watched in `a` that
+  // exists in `b`, and of every key watched in `b` that exists in `a` (Redis 7.0 dirties a
+  // watched key present in the emptied db or in the db swapped in; the engine's OnDbFlushed
+  // after the swap covers the first half). `exists(db, key)` may call back into the engine.
+  void BeforeSwapDb(int a, int b, const std::function<bool(int db, std::string_view key)>& exists);
 
  private:
   struct Watcher {

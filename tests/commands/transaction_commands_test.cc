@@ -213,6 +213,37 @@ TEST_CASE("WATCH: a flush dirties watchers of keys that existed, not of absent k
   CHECK(h.Run({"exec"}) == "*-1\r\n");
 }
 
+TEST_CASE("WATCH: SWAPDB dirties a watched key present in either db before the swap") {
+  TwoClients h;
+  // Absent in db 0 where it is watched, present in db 1: the swap brings it in.
+  h.Other({"select", "1"});
+  h.Other({"set", "a", "v"});
+  CHECK(h.Run({"watch", "a"}) == "+OK\r\n");
+  CHECK(h.Other({"swapdb", "0", "1"}) == "+OK\r\n");
+  h.Run({"multi"});
+  h.Run({"get", "a"});
+  CHECK(h.Run({"exec"}) == "*-1\r\n");
+
+  // Watched in db 1 (now empty), present in db 0: the other side of the same swap.
+  h.Run({"select", "1"});
+  CHECK(h.Run({"watch", "a"}) == "+OK\r\n");
+  h.Other({"swapdb", "1", "0"});
+  h.Run({"multi"});
+  h.Run({"get", "a"});
+  CHECK(h.Run({"exec"}) == "*-1\r\n");
+}
+
+TEST_CASE("WATCH: SWAPDB leaves alone keys absent from both dbs and keys of other dbs") {
+  TwoClients h;
+  h.Other({"set", "a", "v"});  // db 0
+  h.Run({"select", "2"});
+  CHECK(h.Run({"watch", "a", "b"}) == "+OK\r\n");
+  h.Other({"swapdb", "0", "1"});  // db 2 untouched
+  h.Other({"swapdb", "2", "3"});  // neither a nor b in db 2 or 3
+  h.Run({"multi"});
+  CHECK(h.Run({"exec"}) == "*0\r\n");
+}
+
 TEST_CASE("UNWATCH: forgets the keys and a dirty flag") {
   TwoClients h;
   h.Run({"watch", "k"});
