@@ -333,10 +333,55 @@ bool NormalizeNotify(std::string_view in, std::string* out) {
   return true;
 }
 
+// Splits on every single space, keeping empty words, as Redis 7.0 splits a multi-argument
+// value given to CONFIG SET ("normal 1 2 " is four words, the last one empty).
+std::vector<std::string> SplitEachSpace(std::string_view s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t space = s.find(' ', start);
+    out.emplace_back(s.substr(start, space == std::string_view::npos ? s.npos : space - start));
+    if (space == std::string_view::npos) break;
+    start = space + 1;
+  }
+  return out;
+}
+
+// soft_seconds as Redis 7.0 reads it: strtoll (an optional sign, saturating at the int64 range,
+// an empty word is 0) stored into an int, which must not be negative; so "+3" and "03" are 3,
+// 4294967297 wraps to 1 and 2147483648 is refused.
+bool ParseSoftSeconds(const std::string& word, int64_t* out) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < word.size() && (word[i] == '+' || word[i] == '-')) negative = word[i++] == '-';
+  if (i == word.size() && i > 0) return false;  // a sign and no digits
+  uint64_t v = 0;
+  bool saturated = false;
+  for (; i < word.size(); ++i) {
+    if (word[i] < '0' || word[i] > '9') return false;
+    uint64_t d = static_cast<uint64_t>(word[i] - '0');
+    if (v > (ULLONG_MAX - d) / 10) saturated = true;
+    if (!saturated) v = v * 10 + d;
+  }
+  int64_t ll;
+  if (negative) {
+    ll = saturated || v > static_cast<uint64_t>(LLONG_MAX) + 1 ? LLONG_MIN
+                                                               : static_cast<int64_t>(0 - v);
+  } else {
+    ll = saturated || v > static_cast<uint64_t>(LLONG_MAX) ? LLONG_MAX : static_cast<int64_t>(v);
+  }
+  int32_t stored = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(ll)));
+  if (stored < 0) return false;
+  *out = stored;
+  return true;
+}
+
 // client-output-buffer-limit: "<class> <hard> <soft> <soft-seconds>"... merged into `current`.
-bool MergeOutputLimits(std::string_view value, const std::string& current, std::string* out,
-                       std::string* reason) {
-  std::vector<std::string> words = SplitSpaces(value);
+// `each_space`: split as CONFIG SET does (see SplitEachSpace), else as a config file line.
+bool MergeOutputLimits(std::string_view value, const std::string& current, bool each_space,
+                       std::string* out, std::string* reason) {
+  std::vector<std::string> words = each_space ? SplitEachSpace(value) : SplitSpaces(value);
   if (words.size() % 4 != 0) {
     *reason = "Wrong number of arguments in buffer limit configuration.";
     return false;
@@ -359,7 +404,7 @@ bool MergeOutputLimits(std::string_view value, const std::string& current, std::
     uint64_t hard, soft;
     int64_t seconds;
     if (!ParseMemory(words[i + 1], &hard) || !ParseMemory(words[i + 2], &soft) ||
-        !ParseStrictInt(words[i + 3], &seconds) || seconds < 0) {
+        !ParseSoftSeconds(words[i + 3], &seconds)) {
       *reason = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
       return false;
     }
@@ -608,7 +653,9 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
       }
       break;
     case Kind::kOutputLimit:
-      if (!MergeOutputLimits(value, client_output_buffer_limit, &text, reason)) return false;
+      if (!MergeOutputLimits(value, client_output_buffer_limit, source == Source::kConfigSet,
+                             &text, reason))
+        return false;
       break;
     case Kind::kList:
       text = Join(SplitSpaces(value));

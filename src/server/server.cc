@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "resp/errors.h"
@@ -37,6 +38,25 @@ constexpr uint64_t kReservedFds = 32;
 constexpr int64_t kExpireBudgetPct = 25;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
+// Redis keeps a client's first reply bytes in a fixed 16 KiB buffer (PROTO_REPLY_CHUNK_BYTES)
+// that its output-buffer limits do not count; we leave the same allowance uncounted, so a small
+// limit never cuts off a client waiting for one ordinary reply, as in Redis.
+constexpr size_t kUncountedReplyBytes = 16 * 1024;
+
+// Redis's cross-protocol scripting guard: a request named POST or Host: is an HTTP request
+// sent to us (by a browser, most likely on an attacker's page), never a Redis command.
+bool IsHttpRequestName(std::string_view name) {
+  auto equals = [&](std::string_view word) {
+    if (name.size() != word.size()) return false;
+    for (size_t i = 0; i < word.size(); ++i) {
+      char ch = name[i];
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      if (ch != word[i]) return false;
+    }
+    return true;
+  };
+  return equals("post") || equals("host:");
+}
 
 std::string FormatAddr(const struct sockaddr_storage& ss) {
   char ip[INET6_ADDRSTRLEN] = "?";
@@ -94,6 +114,10 @@ struct Server::Connection {
   cmd::ClientState client;
   resp::RequestParser parser;
   bool parser_auth_required = false;
+  // Set by CloseAsap: closed at the next flush, pending replies dropped, input ignored.
+  bool close_asap = false;
+  // When the output first went over the soft limit, unix seconds; 0 = not over it.
+  int64_t soft_limit_since_s = 0;
 
   // The unparsed start of a request that did not fit in one read: [0, in_len) of `in`.
   std::unique_ptr<char[]> in;
@@ -114,7 +138,14 @@ struct Server::Connection {
 
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle); }
   uv_handle_t* as_handle() { return reinterpret_cast<uv_handle_t*>(&handle); }
-  size_t pending_output() const { return out.size() + writing.size() - write_offset; }
+  // Reply bytes not yet handed to the kernel: `out`, plus what the uv_write in flight has not
+  // written yet (libuv writes part of it whenever the socket takes more).
+  size_t pending_output() const {
+    return out.size() +
+           (write_in_flight ? uv_stream_get_write_queue_size(
+                                  reinterpret_cast<const uv_stream_t*>(&handle))
+                            : 0);
+  }
 
   void Reserve(size_t cap) {
     if (cap <= in_cap) return;
@@ -144,6 +175,7 @@ Server::Server(cmd::Config& config)
   };
   config_.on_change = [this](std::string_view name) { OnConfigChanged(name); };
   ApplyEngineLimits();
+  ApplyOutputLimits();
 }
 
 Server::~Server() {
@@ -366,7 +398,7 @@ void Server::Accept(Listener* l) {
 void Server::ApplyParserLimits(Connection* c) {
   resp::ParserLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
-  limits.auth_required = !c->client.authenticated;
+  limits.auth_required = !c->client.authenticated && !config_.requirepass.empty();
   c->parser_auth_required = limits.auth_required;
   c->parser.set_limits(limits);
 }
@@ -412,15 +444,27 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   s->stats_.total_net_input_bytes += n;
   ++s->stats_.total_reads_processed;
   c->client.conn.last_interaction_ms = s->clock_.NowMs();
-  if (c->client.close_after_reply || c->client.killed) {
+  if (c->client.close_after_reply || c->client.killed || c->close_asap) {
     c->in_len = 0;  // a client on its way out: its input is ignored, as Redis
     return;
   }
   if (buf->base == s->shared_in_.get()) {
+    // At most kSharedReadBytes, below the smallest client-query-buffer-limit (1 MB).
     size_t used = s->ProcessInput(c, buf->base, n);
-    if (used < n && !c->closing) s->KeepUnparsed(c, buf->base + used, n - used);
+    if (used < n && !c->closing && !c->close_asap) s->KeepUnparsed(c, buf->base + used, n - used);
   } else {
     c->in_len += n;
+    // As Redis, the limit is checked after the read and before any of it runs, so a request
+    // whose bytes alone pass client-query-buffer-limit is refused even once it is whole.
+    if (c->in_len > s->config_.client_query_buffer_limit) {
+      Log(LogLevel::kWarning,
+          "Closing client that reached max query buffer length: id={} addr={} qbuf={} "
+          "(qbuf initial bytes: \"{}\")",
+          c->client.id, c->client.conn.addr, c->in_len,
+          std::string_view(c->in.get(), std::min<size_t>(c->in_len, 64)));
+      s->CloseConnection(c);
+      return;
+    }
     size_t used = s->ProcessInput(c, c->in.get(), c->in_len);
     if (used > 0 && !c->closing) {
       std::memmove(c->in.get(), c->in.get() + used, c->in_len - used);
@@ -428,18 +472,10 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     }
   }
   if (c->closing) return;
-  if (c->in_len > s->config_.client_query_buffer_limit) {
-    Log(LogLevel::kWarning,
-        "Closing client that reached max query buffer length: id={} addr={} qbuf={} "
-        "(qbuf initial bytes: \"{}\")",
-        c->client.id, c->client.conn.addr, c->in_len,
-        std::string_view(c->in.get(), std::min<size_t>(c->in_len, 64)));
-    s->CloseConnection(c);
-    return;
-  }
   c->client.conn.query_buffer_bytes = c->in_len;
   c->client.conn.query_buffer_free = c->in_cap - c->in_len;
-  if (!c->out.empty() || c->client.close_after_reply || c->client.killed) s->Enqueue(c);
+  if (!c->out.empty() || c->client.close_after_reply || c->client.killed || c->close_asap)
+    s->Enqueue(c);
   if (s->shutdown_requested_) s->DoShutdown();
 }
 
@@ -456,7 +492,12 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
   executing_ = c;
   c->client.conn.query_buffer_free = (data == shared_in_.get() ? kSharedReadBytes : c->in_cap) - len;
   while (pos < len) {
-    if (c->client.close_after_reply || c->client.killed || shutdown_requested_) break;
+    if (c->client.close_after_reply || c->client.killed || c->close_asap || shutdown_requested_)
+      break;
+    // Before AUTH (requirepass set) the parser caps requests as Redis does; AUTH, HELLO AUTH,
+    // RESET and CONFIG SET requirepass change this between requests, so check before each.
+    if (c->parser_auth_required != (!c->client.authenticated && !config_.requirepass.empty()))
+      ApplyParserLimits(c);
     resp::ParseStatus status = c->parser.Parse(data + pos, len - pos);
     if (status == resp::ParseStatus::kNeedMore) break;
     if (status == resp::ParseStatus::kError) {
@@ -470,11 +511,28 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
     size_t consumed = c->parser.consumed();
     std::span<const std::string_view> args = c->parser.args();
     if (!args.empty()) {
+      if (IsHttpRequestName(args[0])) {
+        int64_t now_s = clock_.NowMs() / 1000;
+        if (std::abs(now_s - last_attack_log_s_) > 60) {
+          Log(LogLevel::kWarning,
+              "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or "
+              "Host: commands to Redis. This is likely due to an attacker attempting to use "
+              "Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
+          last_attack_log_s_ = now_s;
+        }
+        CloseAsap(c);
+        pos = len;
+        break;
+      }
       c->client.conn.query_buffer_bytes = len - pos;  // as Redis: includes this command
       c->client.conn.output_buffer_bytes = c->pending_output();
       writer.set_protocol(c->client.protocol);
       dispatcher_.Execute(c->client, args, writer);
-      if (c->parser_auth_required == c->client.authenticated) ApplyParserLimits(c);
+      if (OverOutputLimit(c)) {
+        CloseOverOutputLimit(c);
+        pos = len;
+        break;
+      }
     }
     pos += consumed;
   }
@@ -489,6 +547,10 @@ void Server::Enqueue(Connection* c) {
 }
 
 void Server::Flush(Connection* c) {
+  if (c->close_asap) {
+    CloseConnection(c);  // what it has pending is dropped, as Redis
+    return;
+  }
   if (c->closing || c->write_in_flight) return;  // AfterWrite queues it again
   if (!c->out.empty()) {
     uv_buf_t b = uv_buf_init(c->out.data(), c->out.size());
@@ -610,7 +672,12 @@ void Server::Push(cmd::ClientState& client, std::string_view bytes) {
   auto it = clients_by_id_.find(client.id);
   if (it == clients_by_id_.end()) return;
   Connection* c = it->second;
+  if (c->close_asap) return;
   c->out.append(bytes);
+  if (OverOutputLimit(c)) {
+    CloseOverOutputLimit(c);
+    return;
+  }
   // The running command's own connection is flushed after its batch; others before the poll.
   if (c != executing_) Enqueue(c);
 }
@@ -633,6 +700,8 @@ void Server::OnConfigChanged(std::string_view name) {
     ApplyEngineLimits();
   } else if (name == "proto-max-bulk-len") {
     for (Connection* c = clients_head_; c; c = c->next) ApplyParserLimits(c);
+  } else if (name == "client-output-buffer-limit") {
+    ApplyOutputLimits();
   } else if (name == "hz") {
     if (loop_ready_ && uv_is_active(reinterpret_cast<uv_handle_t*>(&expire_timer_)))
       ScheduleExpire(static_cast<uint64_t>(1000 / std::max(1, config_.hz)));
@@ -702,6 +771,62 @@ void Server::ApplyEngineLimits() {
   engine_.SetLimits(limits);
 }
 
+void Server::ApplyOutputLimits() {
+  // Config stores the value validated and in CONFIG GET's form: "normal <hard> <soft> <secs>
+  // slave ... pubsub ...", numbers in bytes and seconds. lrukv has no replicas and no Pub/Sub
+  // clients, so only `normal` applies (MONITOR clients are `normal` in Redis too).
+  std::vector<std::string> words = Words(config_.client_output_buffer_limit);
+  normal_output_limit_ = {};
+  for (size_t i = 0; i + 3 < words.size(); i += 4) {
+    if (words[i] != "normal") continue;
+    normal_output_limit_.hard_bytes = std::strtoull(words[i + 1].c_str(), nullptr, 10);
+    normal_output_limit_.soft_bytes = std::strtoull(words[i + 2].c_str(), nullptr, 10);
+    normal_output_limit_.soft_seconds = std::strtoll(words[i + 3].c_str(), nullptr, 10);
+  }
+}
+
+bool Server::OverOutputLimit(Connection* c) {
+  const OutputLimit& limit = normal_output_limit_;
+  if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
+  size_t pending = c->pending_output();
+  uint64_t used = pending > kUncountedReplyBytes ? pending - kUncountedReplyBytes : 0;
+  if (limit.hard_bytes != 0 && used >= limit.hard_bytes) return true;
+  if (limit.soft_bytes == 0 || used < limit.soft_bytes) {
+    c->soft_limit_since_s = 0;
+    return false;
+  }
+  // Over the soft limit: only once it has been for more than soft_seconds (whole seconds of
+  // the wall clock, as Redis's server.unixtime), so the first time never closes.
+  int64_t now_s = clock_.NowMs() / 1000;
+  if (c->soft_limit_since_s == 0) {
+    c->soft_limit_since_s = now_s;
+    return false;
+  }
+  return now_s - c->soft_limit_since_s > limit.soft_seconds;
+}
+
+void Server::CloseAsap(Connection* c) {
+  if (c->close_asap || c->closing) return;
+  c->close_asap = true;
+  if (c->reading) {
+    uv_read_stop(c->stream());
+    c->reading = false;
+  }
+  Enqueue(c);  // for the running client too: its flush then closes it
+}
+
+void Server::CloseOverOutputLimit(Connection* c) {
+  const cmd::ClientState& cl = c->client;
+  int64_t now_ms = clock_.NowMs();
+  Log(LogLevel::kWarning,
+      "Client id={} addr={} laddr={} fd={} name={} age={} idle={} db={} qbuf={} omem={} cmd={} "
+      "resp={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+      cl.id, cl.conn.addr, cl.conn.laddr, cl.conn.fd, cl.name,
+      (now_ms - cl.conn.created_ms) / 1000, (now_ms - cl.conn.last_interaction_ms) / 1000, cl.db,
+      cl.conn.query_buffer_bytes, c->pending_output(), cl.last_command, cl.protocol);
+  CloseAsap(c);
+}
+
 // ---- Timers, signals, shutdown ----
 
 void Server::OnPrepare(uv_prepare_t* handle) {
@@ -750,6 +875,10 @@ void Server::OnCronTimer(uv_timer_t* handle) {
     } else if (c->client.killed && c->write_in_flight) {
       // Killed, but its socket takes none of its pending replies: do not wait any longer.
       s->CloseConnection(c);
+    } else if (!c->close_asap && s->OverOutputLimit(c)) {
+      // As Redis's clientsCron: a client over the soft limit is closed once its seconds pass
+      // even if no new reply is added for it.
+      s->CloseOverOutputLimit(c);
     } else {
       if (c->in_len == 0 && c->in_cap > kKeepBufferBytes) {
         c->in.reset();

@@ -82,6 +82,15 @@ class Server final : public cmd::ServerControl {
   void DoShutdown();
   void ApplyEngineLimits();
   void ApplyParserLimits(Connection* c);
+  // Re-reads the `normal` class of client-output-buffer-limit into normal_output_limit_.
+  void ApplyOutputLimits();
+  // As Redis's checkClientOutputBufferLimits, run after replies were appended for `c`: true
+  // when `c` is over the hard limit, or over the soft limit for longer than its seconds.
+  bool OverOutputLimit(Connection* c);
+  // Closes `c` at the next flush without writing what it has pending (Redis's freeClientAsync):
+  // no more of its requests run and no more replies are added.
+  void CloseAsap(Connection* c);
+  void CloseOverOutputLimit(Connection* c);  // logs as Redis, then CloseAsap
 
   cmd::Config& config_;
   engine::SystemClock clock_;
@@ -109,6 +118,15 @@ class Server final : public cmd::ServerControl {
   Connection* executing_ = nullptr;    // whose command is running now
   uint64_t next_client_id_ = 1;
   std::unique_ptr<char[]> shared_in_;  // reads land here while a connection holds no partial request
+
+  // The `normal` class of client-output-buffer-limit; 0 = no limit.
+  struct OutputLimit {
+    uint64_t hard_bytes = 0;
+    uint64_t soft_bytes = 0;
+    int64_t soft_seconds = 0;
+  };
+  OutputLimit normal_output_limit_;
+  int64_t last_attack_log_s_ = 0;  // the cross-protocol warning is logged at most once a minute
 
   cmd::ReactorStats stats_;
   // The previous cron sample, for the instantaneous_* rates.
