@@ -136,15 +136,24 @@ void CmdSetBit(CommandContext& ctx) {
     return;
   }
   engine::Engine& engine = ctx.server.engine;
-  auto entry = engine.Lookup(ctx.client.db, key, ctx.now_ms, WriteLookup(ctx));
+  const int db = ctx.client.db;
+  auto entry = engine.Lookup(db, key, ctx.now_ms, WriteLookup(ctx));
   const size_t old_len = entry ? entry->value.size() : 0;
   const size_t byte = static_cast<size_t>(*offset >> 3);
-  std::span<char> value =
-      engine.ResizeValue(ctx.client.db, key, std::max(old_len, byte + 1), ctx.now_ms);
+  std::span<char> value;
+  {
+    // As Redis, a SETBIT that neither creates, grows nor flips anything signals no change
+    // (WATCH stays clean), though the value is still rewritten in place.
+    KeyspaceFanout::MuteModified mute(ctx.server.keyspace_observers, db, key);
+    value = engine.ResizeValue(db, key, std::max(old_len, byte + 1), ctx.now_ms);
+  }
   const unsigned mask = 1u << (7 - (*offset & 7));
   auto& cell = reinterpret_cast<unsigned char&>(value[byte]);
   const bool was_set = cell & mask;
   cell = static_cast<unsigned char>(on ? (cell | mask) : (cell & ~mask));
+  if (!entry || byte >= old_len || was_set != (on == 1)) {
+    ctx.server.keyspace_observers.OnModified(db, key);
+  }
   ctx.reply.Integer(was_set ? 1 : 0);
 }
 
@@ -465,9 +474,11 @@ int64_t FieldValue(std::string_view bytes, const BitFieldOp& op) {
   return op.is_signed ? SignExtend(raw, op.bits) : static_cast<int64_t>(raw);
 }
 
+enum class FieldWrite { kRefused, kSameValue, kChanged };
+
 // Runs SET or INCRBY on the value and replies with its result (old value for SET, new value
-// for INCRBY) or nil when OVERFLOW FAIL refused it.
-void RunBitFieldWrite(CommandContext& ctx, std::span<char> value, const BitFieldOp& op) {
+// for INCRBY) or nil when OVERFLOW FAIL refused it (kRefused: nothing written).
+FieldWrite RunBitFieldWrite(CommandContext& ctx, std::span<char> value, const BitFieldOp& op) {
   const std::string_view bytes(value.data(), value.size());
   const int64_t old = FieldValue(bytes, op);  // an unsigned field (u63 at most) fits too
   Int128 target;
@@ -481,14 +492,17 @@ void RunBitFieldWrite(CommandContext& ctx, std::span<char> value, const BitField
   uint64_t stored;
   if (!FitField(op, target, &stored)) {
     ctx.reply.Null();
-    return;
+    return FieldWrite::kRefused;
   }
+  const uint64_t old_raw = ReadField(bytes, op.offset, op.bits);
   WriteField(value, op.offset, op.bits, stored);
   if (op.kind == BitFieldOp::kSet) {
     ctx.reply.Integer(old);
   } else {
     ctx.reply.Integer(FieldValue(bytes, op));
   }
+  return ReadField(bytes, op.offset, op.bits) == old_raw ? FieldWrite::kSameValue
+                                                         : FieldWrite::kChanged;
 }
 
 // Shared body of BITFIELD and BITFIELD_RO (read_only). All subcommands are parsed before any
@@ -518,15 +532,26 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
   auto entry = engine.Lookup(db, key, ctx.now_ms, WriteLookup(ctx));
   const size_t old_len = entry ? entry->value.size() : 0;
   const size_t need_len = static_cast<size_t>(params.highest_write_bit >> 3) + 1;
-  std::span<char> value = engine.ResizeValue(db, key, std::max(old_len, need_len), ctx.now_ms);
+  const bool created_or_grown = !entry || need_len > old_len;
+  std::span<char> value;
+  {
+    // Signalled below as Redis 7.0 does: only once a write changed a field, or any write was
+    // not refused on a string this created or grew. Refused writes alone (OVERFLOW FAIL)
+    // leave the string grown but signal nothing.
+    KeyspaceFanout::MuteModified mute(ctx.server.keyspace_observers, db, key);
+    value = engine.ResizeValue(db, key, std::max(old_len, need_len), ctx.now_ms);
+  }
+  bool changed = false;
   ctx.reply.ArrayHeader(params.ops.size());
   for (const BitFieldOp& op : params.ops) {
     if (op.kind == BitFieldOp::kGet) {
       ctx.reply.Integer(FieldValue(std::string_view(value.data(), value.size()), op));
-    } else {
-      RunBitFieldWrite(ctx, value, op);
+      continue;
     }
+    const FieldWrite w = RunBitFieldWrite(ctx, value, op);
+    changed |= w == FieldWrite::kChanged || (w == FieldWrite::kSameValue && created_or_grown);
   }
+  if (changed) ctx.server.keyspace_observers.OnModified(db, key);
 }
 
 // BITFIELD key [GET type offset] [SET type offset value] [INCRBY type offset increment]

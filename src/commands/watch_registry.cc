@@ -23,6 +23,7 @@ void KeyspaceFanout::Remove(engine::KeyspaceObserver* observer) {
 }
 
 void KeyspaceFanout::OnModified(int db, std::string_view key) {
+  if (db == muted_db_ && key == muted_key_) return;
   for (auto* o : observers_) o->OnModified(db, key);
 }
 void KeyspaceFanout::OnExpired(int db, std::string_view key) {

@@ -27,14 +27,29 @@ class KeyspaceFanout final : public engine::KeyspaceObserver {
   void OnEvicted(int db, std::string_view key) override;
   void OnDbFlushed(int db) override;
 
-  // SWAPDB a b, called before the swap: dirties the watchers of every key watched in `a` that
-  // exists in `b`, and of every key watched in `b` that exists in `a` (Redis 7.0 dirties a
-  // watched key present in the emptied db or in the db swapped in; the engine's OnDbFlushed
-  // after the swap covers the first half). `exists(db, key)` may call back into the engine.
-  void BeforeSwapDb(int a, int b, const std::function<bool(int db, std::string_view key)>& exists);
+  // Holds back OnModified for exactly (db, key) while alive; every other event passes. For
+  // writes Redis makes without signalling a change (SETBIT leaving the bit as it was, BITFIELD
+  // writing the same value or refused by OVERFLOW FAIL: the string is still unshared or grown):
+  // the command mutes the engine write, then calls OnModified itself if something changed.
+  // `key` must outlive the guard. Guards do not nest.
+  class MuteModified {
+   public:
+    MuteModified(KeyspaceFanout& fanout, int db, std::string_view key) : fanout_(fanout) {
+      fanout_.muted_db_ = db;
+      fanout_.muted_key_ = key;
+    }
+    ~MuteModified() { fanout_.muted_db_ = -1; }
+    MuteModified(const MuteModified&) = delete;
+    MuteModified& operator=(const MuteModified&) = delete;
+
+   private:
+    KeyspaceFanout& fanout_;
+  };
 
  private:
   std::vector<engine::KeyspaceObserver*> observers_;
+  int muted_db_ = -1;  // -1: nothing muted
+  std::string_view muted_key_;
 };
 
 class WatchRegistry final : public engine::KeyspaceObserver {

@@ -480,6 +480,43 @@ TEST_CASE("BITFIELD: a write grows the key even when OVERFLOW FAIL writes nothin
   CHECK(h.Run({"GET", "ro"}) == "$-1\r\n");
 }
 
+// Whether the key changed as WATCH sees it: WATCH `key`, run `cmd`, then EXEC an empty
+// transaction ("*-1" when the command signalled a change, as Redis 7.0's signalModifiedKey).
+static bool SignalsChange(CommandHarness& h, std::string_view key,
+                          std::initializer_list<std::string_view> cmd) {
+  h.Run({"WATCH", key});
+  h.Run(cmd);
+  h.Run({"MULTI"});
+  return h.Run({"EXEC"}) == "*-1\r\n";
+}
+
+TEST_CASE("SETBIT signals a change only when it flips the bit or creates or grows the string") {
+  CommandHarness h;
+  h.Run({"SET", "k", "\xff"});
+  CHECK_FALSE(SignalsChange(h, "k", {"SETBIT", "k", "0", "1"}));
+  CHECK(SignalsChange(h, "k", {"SETBIT", "k", "0", "0"}));
+  CHECK(SignalsChange(h, "k", {"SETBIT", "k", "100", "0"}));  // grows, writes a 0
+  CHECK(SignalsChange(h, "new", {"SETBIT", "new", "0", "0"}));  // creates
+  CHECK(h.Run({"GET", "k"}) == "$13\r\n\x7f\0\0\0\0\0\0\0\0\0\0\0\0\r\n"sv);
+}
+
+TEST_CASE("BITFIELD signals a change only when a write changes a field or grows the string") {
+  CommandHarness h;
+  h.Run({"SET", "k", "a"});  // 97
+  CHECK_FALSE(SignalsChange(h, "k", {"BITFIELD", "k", "SET", "u8", "0", "97"}));
+  CHECK_FALSE(SignalsChange(h, "k", {"BITFIELD", "k", "INCRBY", "u8", "0", "256"}));  // wraps
+  CHECK_FALSE(SignalsChange(h, "k", {"BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "u8", "0",
+                                     "300"}));
+  CHECK(SignalsChange(h, "k", {"BITFIELD", "k", "SET", "u8", "0", "98", "SET", "u8", "0", "97"}));
+  // A refused write still grows the string, unsignalled; an accepted one on a grown string
+  // signals even when the field keeps its value.
+  CHECK_FALSE(SignalsChange(h, "k", {"BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "u2", "16",
+                                     "5"}));
+  CHECK(h.Run({"STRLEN", "k"}) == ":3\r\n");
+  CHECK(SignalsChange(h, "k", {"BITFIELD", "k", "SET", "u8", "24", "0"}));
+  CHECK(h.Run({"STRLEN", "k"}) == ":4\r\n");
+}
+
 TEST_CASE("BITFIELD: errors stop the whole command before anything runs") {
   CommandHarness h;
   CHECK(h.Run({"SET", "bf", "\x01"}) == "+OK\r\n");
