@@ -1,0 +1,156 @@
+// Engine::Impl: the state behind the Engine facade and the operations its files share. The
+// pieces are separate: entries live in the EntryArena (entry_arena.h) addressed by id, each db
+// is a Keyspace of the HashIndex (hash_table.h), recency is two LruLists (lru_list.h) and
+// deadlines are filed in the ExpiryWheel (expiry_wheel.h). entries.cc keeps them consistent as
+// entries are created, rewritten and removed; eviction.cc picks victims; engine.cc is the API.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "src/engine/engine.h"
+#include "src/engine/entry_arena.h"
+#include "src/engine/entry_layout.h"
+#include "src/engine/expiry_wheel.h"
+#include "src/engine/hash_table.h"
+#include "src/engine/lru_list.h"
+
+namespace lrukv::engine {
+
+using internal::Id;
+using internal::kNil;
+
+// Why an entry goes, for the stats and the observer.
+enum class Removal { kDeleted, kExpired, kEvicted, kSilent };
+
+struct Engine::Impl {
+  Impl(const Clock& c, int dbs);
+  ~Impl();
+
+  const Clock& clock;
+  int databases;
+  Limits limits;
+  KeyspaceObserver* observer = nullptr;
+  Stats stats;
+  std::mt19937_64 rng;
+  internal::SlotTable slots{internal::kFirstEntryId};
+  internal::EntryArena arena;
+  internal::HashIndex index;
+  std::vector<internal::Keyspace> tables;
+  std::vector<int> db_to_table;
+  std::vector<int> table_to_db;
+  internal::LruList<internal::HeaderLinks> lru{internal::HeaderLinks{&slots}};    // every key
+  internal::LruList<internal::TrailerLinks> vol{internal::TrailerLinks{&slots}};  // with TTL
+  internal::ExpiryWheel wheel;
+  uint64_t total_keys = 0;
+  uint64_t total_volatile = 0;
+  uint64_t cycle_us_total = 0;
+  std::vector<Id> scratch;
+
+  // ---- Entry field access (entry_layout.h) ----
+  char* E(Id id) const { return slots.Get(id); }
+  static int TableOf(const char* e) { return internal::Load16(e + internal::kOffTable); }
+  int64_t Deadline(Id id) const {
+    const char* t = internal::Parse(E(id)).ttl;
+    return t ? internal::Load64(t + internal::kTtlDeadline) : kNoExpiry;
+  }
+  // As Redis's keyIsExpired: a key is still live during the millisecond of its deadline.
+  static bool IsExpired(char* e, int64_t now_ms) {
+    if (!internal::HasTtl(e)) return false;
+    return internal::Load64(internal::Parse(e).ttl + internal::kTtlDeadline) < now_ms;
+  }
+  std::string_view KeyOf(Id id) const {
+    internal::Parsed p = internal::Parse(E(id));
+    return {p.key, p.key_len};
+  }
+  EntryView View(Id id) const;
+  int TableOfDb(int db) const { return db_to_table[static_cast<size_t>(db)]; }
+  bool ValidDb(int db) const { return db >= 0 && db < databases; }
+  internal::Keyspace& KeyspaceOf(int table) { return tables[static_cast<size_t>(table)]; }
+  // Records an access: the access time, the head of both LRU lists.
+  void Touch(Id id, int64_t now_ms);
+
+  // ---- Memory ----
+  uint64_t used_memory() const {
+    return sizeof(Impl) + tables.capacity() * sizeof(internal::Keyspace) +
+           (db_to_table.capacity() + table_to_db.capacity()) * sizeof(int) +
+           arena.overhead_bytes() + arena.entry_bytes() + index.bytes() + slots.bytes();
+  }
+  bool OverMemory() const {
+    return limits.maxmemory_bytes != 0 && used_memory() > limits.maxmemory_bytes;
+  }
+  // Moves entries into the arena's holes; only between calls (see CompactOnExit).
+  void Compact();
+
+  // ---- Entries (entries.cc) ----
+  void Notify(Removal kind, int table, std::string_view key);
+  void NotifyModified(int table, std::string_view key) { Notify(Removal::kDeleted, table, key); }
+  // Makes room in ks for one more key (Redis 7's dictExpandAllowed near maxmemory).
+  void MaybeGrow(internal::Keyspace& ks);
+  // Creates a new entry in `table` (the key must be absent) and puts it at the LRU head.
+  Id CreateEntry(int table, std::string_view key, uint64_t h, std::string_view value,
+                 int64_t deadline_ms, size_t slack = 0);
+  // Unlinks `id` from everything, tells the observer, frees it.
+  void RemoveEntry(Id id, Removal kind);
+  // Moves the deadline of an entry that already has one (no reallocation).
+  void ChangeDeadline(Id id, int64_t deadline_ms);
+  // The value bits (kValueBits: EntryView's modified_in_place and value_hint) of `id`.
+  uint8_t ValueBits(Id id) const {
+    return static_cast<uint8_t>(E(id)[internal::kOffFlags]) & internal::kValueBits;
+  }
+  void SetValueBits(Id id, uint8_t bits);
+  // Rewrites entry `id` with a new key/value/deadline, keeping its id, table, LRU links and
+  // value bits. `value` may point into the entry itself. Volatile bookkeeping follows the
+  // deadline. If `keep_value` is set, the value's first min(old, new_len) bytes are kept, the
+  // rest zeroed, and `value` is ignored. Returns the new value pointer.
+  char* Rewrite(Id id, std::string_view key, std::string_view value, int64_t deadline_ms,
+                bool keep_value = false, size_t new_len = 0, size_t slack = 0);
+  // The live entry for `key` in `table`; an expired one is reclaimed (counted) first.
+  Id FindLive(int table, std::string_view key, int64_t now_ms, uint64_t* hash_out = nullptr);
+  // Reclaims due keys from the wheel (see ExpiryWheel::ReclaimDue).
+  size_t ProcessPending(int64_t now_ms, int64_t budget_us, bool* timed_out, size_t* examined_out);
+
+  // ---- Eviction (eviction.cc) ----
+  // Evicts until used_memory() <= maxmemory, never `protect`; false if still over.
+  bool EvictForMemory(int64_t now_ms, Id protect);
+  // Evicts keys of `table` (never `protect`) until one more fits under maxkeys, as far as the
+  // policy allows. Writes never fail: what cannot be evicted stays, and EvictToLimit reports it.
+  void MakeRoomForKey(int table, int64_t now_ms, Id protect);
+  bool OverMaxKeys() const;
+  bool EnforceMaxKeys(int64_t now_ms);
+
+ private:
+  void AddVolatileBookkeeping(Id id, int table, int64_t deadline_ms);
+  void DropVolatileBookkeeping(Id id, int table, int64_t deadline_ms);
+  bool Eligible(Id id, int table_filter, Id protect) const {
+    return id != protect && (table_filter < 0 || TableOf(E(id)) == table_filter);
+  }
+  Id WalkLru(int table_filter, Id protect) const;
+  Id WalkVolatile(int table_filter, Id protect) const;
+  Id RandomLiveId(bool volatile_only, int table_filter, Id protect);
+  Id SoonestVolatile(int64_t now_ms, int table_filter, Id protect);
+  Id FindVictim(int64_t now_ms, int table_filter, Id protect);
+  // An expired victim is reclaimed as expired, anything else counts as evicted.
+  void RemoveVictim(Id id, int64_t now_ms) {
+    RemoveEntry(id, IsExpired(E(id), now_ms) ? Removal::kExpired : Removal::kEvicted);
+  }
+};
+
+// Compacts the entry arena when a mutating call returns (see EntryArena::Compact). A template
+// so that only Engine's members, which may name the private Engine::Impl, instantiate it.
+template <typename ImplT>
+class CompactOnExit {
+ public:
+  explicit CompactOnExit(ImplT& m) : m_(m) {}
+  ~CompactOnExit() { m_.Compact(); }
+  CompactOnExit(const CompactOnExit&) = delete;
+  CompactOnExit& operator=(const CompactOnExit&) = delete;
+
+ private:
+  ImplT& m_;
+};
+
+}  // namespace lrukv::engine

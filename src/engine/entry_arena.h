@@ -1,0 +1,165 @@
+// Where entries live: the SlotTable maps 32-bit ids to entry pointers, and the EntryArena
+// packs entries up to kMaxSmallEntry bytes into size classes (8-byte steps) of 16 KiB pages,
+// malloc'ing bigger ones alone, and compacts freed slots between engine calls. The entry
+// format itself is entry_layout.h's; who links to whom (lists, chains) is not known here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <vector>
+
+#include "src/engine/entry_layout.h"
+
+namespace lrukv::engine::internal {
+
+// ---- Slot table: id -> entry pointer, in pages so growth never copies a big array ----
+class SlotTable {
+ public:
+  static constexpr uint32_t kPageShift = 14;  // 16384 ids (128 KiB) per page
+  static constexpr uint32_t kPageIds = 1u << kPageShift;
+
+  explicit SlotTable(Id first_id) : first_id_(first_id), next_unused_(first_id) {}
+  ~SlotTable() { Clear(); }
+  SlotTable(const SlotTable&) = delete;
+  SlotTable& operator=(const SlotTable&) = delete;
+
+  char* Get(Id id) const {
+    return reinterpret_cast<char*>(pages_[id >> kPageShift][id & (kPageIds - 1)]);
+  }
+  void Put(Id id, char* e) {
+    pages_[id >> kPageShift][id & (kPageIds - 1)] = reinterpret_cast<uintptr_t>(e);
+  }
+  // Live ids hold an aligned pointer; free ids hold (next_free << 1) | 1; never-used ids 0.
+  bool IsLive(Id id) const {
+    if (id < first_id_ || id >= next_unused_) return false;
+    const uintptr_t v = pages_[id >> kPageShift][id & (kPageIds - 1)];
+    return v != 0 && !(v & 1);
+  }
+  Id Allocate(char* e) {
+    Id id;
+    if (free_head_ != kNil) {
+      id = free_head_;
+      free_head_ = static_cast<Id>(pages_[id >> kPageShift][id & (kPageIds - 1)] >> 1);
+    } else {
+      if (next_unused_ == std::numeric_limits<Id>::max()) throw std::bad_alloc();
+      id = next_unused_++;
+      if ((id >> kPageShift) >= pages_.size()) {
+        auto* page = static_cast<uintptr_t*>(std::calloc(kPageIds, sizeof(uintptr_t)));
+        if (!page) throw std::bad_alloc();
+        pages_.push_back(page);
+      }
+    }
+    Put(id, e);
+    return id;
+  }
+  void Release(Id id) {
+    pages_[id >> kPageShift][id & (kPageIds - 1)] = (static_cast<uintptr_t>(free_head_) << 1) | 1;
+    free_head_ = id;
+  }
+  Id end() const { return next_unused_; }
+  Id first() const { return first_id_; }
+  uint64_t bytes() const {
+    return pages_.size() * kPageIds * sizeof(uintptr_t) + pages_.capacity() * sizeof(void*);
+  }
+  // Forgets every id (the caller has freed the entries).
+  void Clear() {
+    for (auto* page : pages_) std::free(page);
+    pages_.clear();
+    pages_.shrink_to_fit();
+    free_head_ = kNil;
+    next_unused_ = first_id_;
+  }
+
+ private:
+  std::vector<uintptr_t*> pages_;
+  Id first_id_;
+  Id free_head_ = kNil;
+  Id next_unused_;
+};
+
+// ---- Entry arena ----
+// Entries up to kMaxSmallEntry bytes live in size classes of 8-byte steps, packed densely in
+// pages: class 6 holds 48-byte entries, 341 per 16 KiB page. A freed slot becomes a hole; at
+// the end of a mutating call (never inside one, so pointers taken there stay valid) the last
+// entry of the class moves into each hole, so a class never holds more than its live entries
+// plus one partly used page and one spare. Bigger entries are malloc'd alone.
+inline constexpr size_t kMaxSmallEntry = 512;
+inline constexpr size_t kArenaPageBytes = 16384;
+inline size_t RoundUp8(size_t n) { return (n + 7) & ~size_t{7}; }
+
+class EntryArena {
+ public:
+  EntryArena();
+  ~EntryArena() { Reset(); }
+  EntryArena(const EntryArena&) = delete;
+  EntryArena& operator=(const EntryArena&) = delete;
+
+  // Bytes the entry occupies: its slot, or its malloc block. Reads the entry's lengths, so
+  // the entry must be intact.
+  static size_t Capacity(char* e);
+  // An allocation for an entry of `bytes` (exactly that many for a small entry, at least for
+  // a large one). Sets the flags byte to kFlagLarge or 0. Throws std::bad_alloc.
+  char* Alloc(size_t bytes);
+  // Grows or shrinks a large entry to `bytes` (realloc: the bytes are kept, a big block is
+  // remapped rather than copied). Throws std::bad_alloc.
+  char* ReallocLarge(char* e, size_t bytes);
+  // Frees an intact entry (its lengths are read to find its class).
+  void Free(char* e);
+  // Fills every hole with the last entry of its class and returns spare pages. Only between
+  // calls: it moves entries, calling relocated(from, to) after each copy (the bytes at `from`
+  // are still intact then) so the caller can repoint the entry's id.
+  template <typename Fn>
+  void Compact(Fn&& relocated);
+  // Forgets every small entry (the caller has dropped every reference to them).
+  void Reset();
+
+  // malloc_usable_size of large entries + slot bytes of small ones.
+  uint64_t entry_bytes() const { return entry_bytes_; }
+  uint64_t page_bytes() const { return arena_bytes_; }  // pages of the size classes
+  uint64_t overhead_bytes() const { return classes_.capacity() * sizeof(SizeClass); }
+
+ private:
+  struct SizeClass {
+    std::vector<char*> pages;
+    std::vector<char*> holes;
+    uint64_t count = 0;  // slots [0, count) are live entries or holes
+    uint32_t slot_bytes = 0;
+    uint32_t per_page = 0;
+    char* SlotAddr(uint64_t i) const { return pages[i / per_page] + (i % per_page) * slot_bytes; }
+  };
+  void ReleaseSparePages(SizeClass& c);
+
+  std::vector<SizeClass> classes_;
+  uint64_t entry_bytes_ = 0;
+  uint64_t arena_bytes_ = 0;
+  bool has_holes_ = false;
+};
+
+template <typename Fn>
+void EntryArena::Compact(Fn&& relocated) {
+  if (!has_holes_) return;
+  has_holes_ = false;
+  for (SizeClass& c : classes_) {
+    if (c.per_page == 0) continue;
+    while (!c.holes.empty()) {
+      while (c.count > 0 && static_cast<uint8_t>(c.SlotAddr(c.count - 1)[kOffFlags]) == kFlagHole) {
+        c.SlotAddr(--c.count)[kOffFlags] = static_cast<char>(kFlagTrimmed);
+      }
+      char* hole = c.holes.back();
+      c.holes.pop_back();
+      if (static_cast<uint8_t>(hole[kOffFlags]) != kFlagHole) continue;  // trimmed
+      char* last = c.SlotAddr(c.count - 1);
+      std::memcpy(hole, last, c.slot_bytes);
+      relocated(static_cast<const char*>(last), hole);
+      last[kOffFlags] = static_cast<char>(kFlagTrimmed);
+      --c.count;
+    }
+    ReleaseSparePages(c);
+  }
+}
+
+}  // namespace lrukv::engine::internal

@@ -1,0 +1,133 @@
+// HashIndex (see hash_table.h): bucket arrays, chains and incremental rehash.
+#include "src/engine/hash_table.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace lrukv::engine::internal {
+
+void HashIndex::AllocTable(HashTable* ht, uint64_t size) {
+  ht->buckets = static_cast<Id*>(std::calloc(size, sizeof(Id)));
+  if (!ht->buckets) throw std::bad_alloc();
+  ht->size = size;
+  ht->used = 0;
+  table_bytes_ += malloc_usable_size(ht->buckets);
+}
+
+void HashIndex::FreeTable(HashTable* ht) {
+  if (ht->buckets) {
+    table_bytes_ -= malloc_usable_size(ht->buckets);
+    std::free(ht->buckets);
+  }
+  *ht = HashTable{};
+}
+
+Id HashIndex::Find(const Keyspace& ks, std::string_view key, uint64_t h) const {
+  for (int i = 0; i < 2; ++i) {
+    const HashTable& ht = ks.ht[i];
+    if (ht.size == 0) continue;
+    for (Id id = ht.buckets[h & (ht.size - 1)]; id;) {
+      char* e = E(id);
+      Parsed p = Parse(e);
+      if (p.key_len == key.size() && std::memcmp(p.key, key.data(), key.size()) == 0) return id;
+      id = ChainNext(e);
+    }
+    if (!ks.rehashing()) break;
+  }
+  return kNil;
+}
+
+void HashIndex::Insert(Keyspace& ks, Id id, uint64_t h) {
+  HashTable& ht = ks.rehashing() ? ks.ht[1] : ks.ht[0];
+  Id& bucket = ht.buckets[h & (ht.size - 1)];
+  SetChainNext(E(id), bucket);
+  bucket = id;
+  ++ht.used;
+}
+
+void HashIndex::Remove(Keyspace& ks, Id id, uint64_t h) {
+  for (int i = 0; i < 2; ++i) {
+    HashTable& ht = ks.ht[i];
+    if (ht.size == 0) continue;
+    Id* link = &ht.buckets[h & (ht.size - 1)];
+    Id prev = kNil;
+    for (Id cur = *link; cur;) {
+      char* e = E(cur);
+      if (cur == id) {
+        if (prev)
+          SetChainNext(E(prev), ChainNext(e));
+        else
+          *link = ChainNext(e);
+        --ht.used;
+        return;
+      }
+      prev = cur;
+      cur = ChainNext(e);
+    }
+  }
+}
+
+void HashIndex::StartResize(Keyspace& ks, uint64_t new_size) {
+  if (ks.ht[0].size == 0) {
+    AllocTable(&ks.ht[0], new_size);
+    return;
+  }
+  AllocTable(&ks.ht[1], new_size);
+  ks.rehash_idx = 0;
+}
+
+bool HashIndex::RehashSteps(Keyspace& ks, int n) {
+  if (!ks.rehashing()) return false;
+  int empty_visits = n * kRehashEmptyVisits;
+  HashTable& from = ks.ht[0];
+  HashTable& to = ks.ht[1];
+  while (n-- > 0 && from.used != 0) {
+    while (from.buckets[ks.rehash_idx] == kNil) {
+      ++ks.rehash_idx;
+      if (--empty_visits == 0) return true;
+    }
+    Id id = from.buckets[ks.rehash_idx];
+    while (id) {
+      char* e = E(id);
+      const Id next = ChainNext(e);
+      Parsed p = Parse(e);
+      const uint64_t h = Hash({p.key, p.key_len});
+      Id& bucket = to.buckets[h & (to.size - 1)];
+      SetChainNext(e, bucket);
+      bucket = id;
+      --from.used;
+      ++to.used;
+      id = next;
+    }
+    from.buckets[ks.rehash_idx] = kNil;
+    ++ks.rehash_idx;
+  }
+  if (from.used == 0) {
+    FreeTable(&ks.ht[0]);
+    ks.ht[0] = ks.ht[1];
+    ks.ht[1] = HashTable{};
+    ks.rehash_idx = -1;
+    return false;
+  }
+  return true;
+}
+
+void HashIndex::MaybeShrink(Keyspace& ks) {
+  if (ks.rehashing() || ks.ht[0].size <= kInitialBuckets) return;
+  if (ks.ht[0].used * kShrinkRatio >= ks.ht[0].size) return;
+  const uint64_t target = std::max<uint64_t>(kInitialBuckets, std::bit_ceil(ks.ht[0].used));
+  StartResize(ks, target);
+}
+
+void HashIndex::Clear(Keyspace& ks) {
+  FreeTable(&ks.ht[0]);
+  FreeTable(&ks.ht[1]);
+  ks = Keyspace{};
+}
+
+}  // namespace lrukv::engine::internal
