@@ -116,7 +116,9 @@ class Server final : public cmd::ServerControl {
   std::vector<Connection*> pending_;  // connections with replies to flush
   std::vector<Connection*> flushing_;  // pending_ swapped out while OnPrepare runs
   Connection* executing_ = nullptr;    // whose command is running now
-  uint64_t next_client_id_ = 1;
+  // redis-server 7.0 gives ids 1 and 2 to its internal Lua and functions clients at startup, so
+  // its first connection is id 3; we start there too (CLIENT ID, HELLO, CLIENT LIST agree).
+  uint64_t next_client_id_ = 3;
   std::unique_ptr<char[]> shared_in_;  // reads land here while a connection holds no partial request
 
   // The `normal` class of client-output-buffer-limit; 0 = no limit.
