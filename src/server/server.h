@@ -1,7 +1,10 @@
 // Server: the libuv reactor. One loop on one thread owns the engine and every connection:
 // listeners (TCP on each `bind` address, a unix socket), per-connection read and write buffers,
 // a uv_prepare that flushes every connection with new replies once per loop iteration, a timer
-// at `hz` for active expiry, a 1 s cron (idle timeouts, buffer trimming) and SIGTERM/SIGINT.
+// at `hz` for active expiry, a 1 s cron (idle timeouts, output-buffer soft limits, buffer
+// trimming) and SIGTERM/SIGINT. Client limits are Redis's: the request caps before AUTH,
+// proto-max-bulk-len, client-query-buffer-limit, client-output-buffer-limit (`normal` class)
+// and the POST/Host: guard against cross-protocol scripting.
 // Commands run through the Dispatcher; the server implements ServerControl for them.
 #pragma once
 
