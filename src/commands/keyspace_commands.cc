@@ -477,7 +477,11 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, int64_t unit_ms) {
   if (expire_at_ms <= ctx.now_ms) {
     ctx.server.engine.Del(ctx.client.db, ctx.args[1], ctx.now_ms);  // a DEL, not an expiry
   } else {
+    const bool same_deadline = entry->expire_at_ms == expire_at_ms;
     ctx.server.engine.SetExpire(ctx.client.db, ctx.args[1], expire_at_ms, ctx.now_ms);
+    // The engine reports only a changed deadline; Redis signals every EXPIRE that succeeds
+    // (WATCH sees it even when the deadline stays the same).
+    if (same_deadline) ctx.server.keyspace_observers.OnModified(ctx.client.db, ctx.args[1]);
   }
   ctx.server.counters.dirty++;
   ctx.reply.Integer(1);

@@ -217,6 +217,14 @@ void CmdLastSave(CommandContext& ctx) {
   ctx.reply.Integer(t);
 }
 
+// ROLE: lrukv has no replication, so always a master at offset 0 with no replicas.
+void CmdRole(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(3);
+  ctx.reply.Bulk("master");
+  ctx.reply.Integer(0);
+  ctx.reply.ArrayHeader(0);
+}
+
 // ---- MEMORY ----
 
 // MEMORY USAGE key [SAMPLES count]: bytes the key costs, or nil if absent. Values are flat
@@ -597,6 +605,7 @@ void RegisterServerCommands(CommandTable& table) {
 
   table.Register(Row("time", 1, kLs | kFast, CmdTime, "@fast"));
   table.Register(Row("lastsave", 1, kLs | kFast, CmdLastSave, "@admin @fast @dangerous"));
+  table.Register(Row("role", 1, kNoScript | kLs | kFast, CmdRole, "@admin @fast @dangerous"));
 
   CommandSpec memory = Row("memory", -2, 0, CmdContainer, "@slow");
   CommandSpec usage = Row("memory|usage", -3, kReadOnly, CmdMemoryUsage, "@read @slow");

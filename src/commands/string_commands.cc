@@ -260,7 +260,10 @@ void CmdGetEx(CommandContext& ctx) {
   ctx.reply.Bulk(entry->value);
   // A deadline already past deletes the key (SetExpire's contract), as Redis's GETEX does.
   if (opts.unit != ExpireUnit::kNone) {
+    const bool same_deadline = entry->expire_at_ms == expire_at_ms;
     engine.SetExpire(db, ctx.args[1], expire_at_ms, ctx.now_ms);
+    // Redis signals every GETEX that sets a deadline; the engine only a changed one.
+    if (same_deadline) ctx.server.keyspace_observers.OnModified(db, ctx.args[1]);
   } else if (opts.persist && entry->expire_at_ms != kNoExpiry) {
     engine.SetExpire(db, ctx.args[1], kNoExpiry, ctx.now_ms);
   }

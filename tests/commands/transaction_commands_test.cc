@@ -244,6 +244,20 @@ TEST_CASE("WATCH: SWAPDB leaves alone keys absent from both dbs and keys of othe
   CHECK(h.Run({"exec"}) == "*0\r\n");
 }
 
+TEST_CASE("WATCH: EXPIRE and GETEX setting the same deadline again still dirty (Redis 7.0)") {
+  TwoClients h;
+  h.Run({"set", "k", "v", "px", "100000"});  // deadline 1'700'000'100'000
+  for (auto cmd : {std::initializer_list<std::string_view>{"pexpireat", "k", "1700000100000"},
+                   {"expire", "k", "100"},
+                   {"getex", "k", "pxat", "1700000100000"}}) {
+    CHECK(h.Run({"watch", "k"}) == "+OK\r\n");
+    h.Other(cmd);
+    h.Run({"multi"});
+    CHECK(h.Run({"exec"}) == "*-1\r\n");
+  }
+  CHECK(h.Run({"pttl", "k"}) == ":100000\r\n");
+}
+
 TEST_CASE("UNWATCH: forgets the keys and a dirty flag") {
   TwoClients h;
   h.Run({"watch", "k"});
