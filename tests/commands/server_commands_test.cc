@@ -842,3 +842,19 @@ TEST_CASE("SHUTDOWN argument errors as Redis 7.0.15") {
   CHECK(h.Run({"SHUTDOWN", "ABORT"}) == "-ERR No shutdown in progress.\r\n");
   CHECK_FALSE(h.control.shutdown_requested);
 }
+
+TEST_CASE("LATENCY: an instance that saw no spike, as redis-server 7.0.15 answers") {
+  lrukv::testing::CommandHarness h;
+  CHECK(h.Run({"LATENCY", "LATEST"}) == "*0\r\n");
+  CHECK(h.Run({"LATENCY", "HISTORY", "command"}) == "*0\r\n");
+  CHECK(h.Run({"LATENCY", "RESET", "a", "b"}) == ":0\r\n");
+  CHECK(h.Run({"LATENCY", "GRAPH", "command"}) ==
+        "-ERR No samples available for event 'command'\r\n");
+  CHECK(h.Run({"LATENCY", "DOCTOR"}).starts_with("$288\r\nI'm sorry, Dave, I can't do that."));
+  h.Run({"CONFIG", "SET", "latency-monitor-threshold", "100"});
+  CHECK(h.Run({"LATENCY", "DOCTOR"}).starts_with("$196\r\nDave, no latency spike"));
+  CHECK(h.Run({"LATENCY", "HISTOGRAM", "nosuch"}) == "*0\r\n");
+  CHECK(h.Run({"LATENCY", "HISTOGRAM", "CONFIG|SET"}).starts_with(
+      "*2\r\n$10\r\nconfig|set\r\n*4\r\n$5\r\ncalls\r\n:1\r\n"));
+  CHECK(h.Run({"ROLE"}) == "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
+}
