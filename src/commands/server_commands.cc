@@ -16,6 +16,7 @@
 
 #include "resp/errors.h"
 #include "src/commands/command_meta.h"
+#include "src/commands/number_format.h"
 #include "src/commands/server_family.h"
 #include "src/engine/engine.h"
 
@@ -223,6 +224,27 @@ void CmdRole(CommandContext& ctx) {
   ctx.reply.Bulk("master");
   ctx.reply.Integer(0);
   ctx.reply.ArrayHeader(0);
+}
+
+// WAIT numreplicas timeout: lrukv has no replicas, so 0 acknowledged them. Redis answers that
+// at once when numreplicas <= 0 and otherwise after the timeout (or never, for 0); lrukv
+// answers at once in every case rather than hold a client for a replica that cannot exist.
+void CmdWait(CommandContext& ctx) {
+  int64_t numreplicas = 0;
+  if (!ParseInt64(ctx.args[1], &numreplicas)) {
+    ctx.reply.Error(resp::err::kNotInteger);
+    return;
+  }
+  int64_t timeout_ms = 0;
+  if (!ParseInt64(ctx.args[2], &timeout_ms)) {
+    ctx.reply.Error("ERR timeout is not an integer or out of range");
+    return;
+  }
+  if (timeout_ms < 0) {
+    ctx.reply.Error("ERR timeout is negative");
+    return;
+  }
+  ctx.reply.Integer(0);
 }
 
 // ---- LATENCY ----
@@ -691,6 +713,8 @@ void RegisterServerCommands(CommandTable& table) {
   table.Register(Row("time", 1, kLs | kFast, CmdTime, "@fast"));
   table.Register(Row("lastsave", 1, kLs | kFast, CmdLastSave, "@admin @fast @dangerous"));
   table.Register(Row("role", 1, kNoScript | kLs | kFast, CmdRole, "@admin @fast @dangerous"));
+
+  table.Register(Row("wait", 3, kNoScript, CmdWait, "@slow @connection"));
 
   CommandSpec latency = Row("latency", -2, 0, CmdContainer, "@slow");
   constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";

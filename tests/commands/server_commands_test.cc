@@ -858,3 +858,12 @@ TEST_CASE("LATENCY: an instance that saw no spike, as redis-server 7.0.15 answer
       "*2\r\n$10\r\nconfig|set\r\n*4\r\n$5\r\ncalls\r\n:1\r\n"));
   CHECK(h.Run({"ROLE"}) == "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
 }
+
+TEST_CASE("WAIT: no replicas ever acknowledge; errors as redis-server 7.0.15") {
+  lrukv::testing::CommandHarness h;
+  CHECK(h.Run({"WAIT", "0", "0"}) == ":0\r\n");
+  CHECK(h.Run({"WAIT", "1", "10"}) == ":0\r\n");
+  CHECK(h.Run({"WAIT", "x", "y"}) == "-ERR value is not an integer or out of range\r\n");
+  CHECK(h.Run({"WAIT", "0", "1.5"}) == "-ERR timeout is not an integer or out of range\r\n");
+  CHECK(h.Run({"WAIT", "0", "-1"}) == "-ERR timeout is negative\r\n");
+}
