@@ -63,6 +63,9 @@ inline constexpr std::string_view kExpireGtLtConflict =
 inline constexpr std::string_view kLfuNotSelected =
     "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
     "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 // "ERR invalid expire time in 'expire' command" (`command` lower case, as Redis prints it).
 inline std::string InvalidExpireTime(std::string_view command) {
   std::string s = "ERR invalid expire time in '";

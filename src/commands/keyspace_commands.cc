@@ -589,6 +589,11 @@ void CmdObjectRefcount(CommandContext& ctx) {
 void CmdObjectIdletime(CommandContext& ctx) {
   const std::optional<EntryView> entry = ObjectLookupOrReply(ctx);
   if (!entry) return;
+  // Under an LFU policy name (run as LRU here) Redis keeps no idle time and says so.
+  if (ctx.server.config.maxmemory_policy.ends_with("-lfu")) {
+    ctx.reply.Error(err::kLfuSelected);
+    return;
+  }
   const int64_t idle_s = ctx.now_ms / 1000 - entry->last_access_ms / 1000;
   ctx.reply.Integer(std::max<int64_t>(idle_s, 0));
 }

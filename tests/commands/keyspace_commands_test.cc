@@ -910,3 +910,15 @@ TEST_CASE("keyspace hits and misses count as Redis 7.0 counts them per command")
     CHECK(h.engine.stats().keyspace_misses - misses == e.misses);
   }
 }
+
+TEST_CASE("OBJECT IDLETIME under an LFU policy name is Redis's 'LFU selected' error") {
+  lrukv::testing::CommandHarness h;
+  h.Run({"SET", "k", "v"});
+  CHECK(h.Run({"OBJECT", "IDLETIME", "k"}) == ":0\r\n");
+  h.Run({"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"});
+  CHECK(h.Run({"OBJECT", "IDLETIME", "k"}) ==
+        "-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+        "switching between policies at runtime LRU and LFU data will take some time to "
+        "adjust.\r\n");
+  CHECK(h.Run({"OBJECT", "IDLETIME", "nokey"}) == "$-1\r\n");
+}
