@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/glob_match.h"
 #include "src/commands/server_family.h"
@@ -35,16 +36,6 @@ namespace {
 using meta::ArgDoc;
 using meta::CommandMeta;
 using meta::KeySpec;
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 // Splits a space-separated list ("RW access delete") into its words.
 std::vector<std::string_view> Words(std::string_view s) {
@@ -121,7 +112,7 @@ uint32_t AclCategoryBits(const CommandSpec& spec) {
   uint32_t bits = 0;
   auto set = [&](std::string_view name) {
     for (size_t i = 0; i < kAclCategories.size(); ++i) {
-      if (EqualsNoCase(kAclCategories[i], name)) bits |= 1u << i;
+      if (EqualsIgnoreCase(kAclCategories[i], name)) bits |= 1u << i;
     }
   };
   for (std::string_view w : Words(spec.acl_categories)) {
@@ -144,7 +135,7 @@ uint32_t AclCategoryBits(const CommandSpec& spec) {
 bool HasAclCategory(const CommandSpec& spec, std::string_view category) {
   uint32_t bits = AclCategoryBits(spec);
   for (size_t i = 0; i < kAclCategories.size(); ++i) {
-    if ((bits & (1u << i)) && EqualsNoCase(kAclCategories[i], category)) return true;
+    if ((bits & (1u << i)) && EqualsIgnoreCase(kAclCategories[i], category)) return true;
   }
   return false;
 }
@@ -442,7 +433,7 @@ bool KeysFromSpecs(const std::vector<KeySpec>& specs, std::span<const std::strin
         first = 0;
         for (int i = start; step > 0 ? i <= end : i >= end; i += step) {
           if (i <= 0 || i >= argc) break;
-          if (EqualsNoCase(argv[i], ks.keyword)) {
+          if (EqualsIgnoreCase(argv[i], ks.keyword)) {
             first = i + 1;
             break;
           }
@@ -533,7 +524,7 @@ void GetKeysGeneric(CommandContext& ctx, bool with_flags) {
     std::string_view flags = k.flags;
     if (HasWord(flags, "variable_flags") && spec->name == "set") {
       bool get = false;
-      for (size_t i = 3; i < argv.size(); ++i) get = get || EqualsNoCase(argv[i], "get");
+      for (size_t i = 3; i < argv.size(); ++i) get = get || EqualsIgnoreCase(argv[i], "get");
       flags = get ? "RW access update" : "OW update";
     }
     std::vector<std::string_view> words;
@@ -608,13 +599,13 @@ void CmdCommandDocs(CommandContext& ctx) {
 void CmdCommandList(CommandContext& ctx) {
   enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
   std::string_view value;
-  if (ctx.args.size() == 5 && EqualsNoCase(ctx.args[2], "filterby")) {
+  if (ctx.args.size() == 5 && EqualsIgnoreCase(ctx.args[2], "filterby")) {
     value = ctx.args[4];
-    if (EqualsNoCase(ctx.args[3], "module")) {
+    if (EqualsIgnoreCase(ctx.args[3], "module")) {
       filter = Filter::kModule;
-    } else if (EqualsNoCase(ctx.args[3], "aclcat")) {
+    } else if (EqualsIgnoreCase(ctx.args[3], "aclcat")) {
       filter = Filter::kAclCat;
-    } else if (EqualsNoCase(ctx.args[3], "pattern")) {
+    } else if (EqualsIgnoreCase(ctx.args[3], "pattern")) {
       filter = Filter::kPattern;
     } else {
       ctx.reply.Error(resp::err::kSyntax);

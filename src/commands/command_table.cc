@@ -12,6 +12,7 @@
 #endif
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/server_context.h"
 #include "src/commands/transactions.h"
 
@@ -24,14 +25,6 @@ constexpr size_t kMaxNameLen = 64;
 
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLower(a[i]) != ToLower(b[i])) return false;
-  }
-  return true;
-}
 
 // The part of a full subcommand name after '|': "client|list" -> "list".
 std::string_view ShortName(std::string_view full) {

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <variant>
 
+#include "src/commands/arg_parse.h"
 #include "src/commands/glob_match.h"
 
 #ifndef LRUKV_VERSION
@@ -71,16 +72,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 // Redis's string2ll: optional '-', no '+', no leading zeros, no spaces, no overflow.
 bool ParseStrictInt(std::string_view s, int64_t* out) {
   if (s.empty() || s.size() > 20) return false;
@@ -120,19 +111,19 @@ bool ParseMemory(std::string_view s, uint64_t* out) {
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
   std::string_view digits = s.substr(0, i), unit = s.substr(i);
   uint64_t mul;
-  if (unit.empty() || EqualsNoCase(unit, "b")) {
+  if (unit.empty() || EqualsIgnoreCase(unit, "b")) {
     mul = 1;
-  } else if (EqualsNoCase(unit, "k")) {
+  } else if (EqualsIgnoreCase(unit, "k")) {
     mul = 1000;
-  } else if (EqualsNoCase(unit, "kb")) {
+  } else if (EqualsIgnoreCase(unit, "kb")) {
     mul = 1024;
-  } else if (EqualsNoCase(unit, "m")) {
+  } else if (EqualsIgnoreCase(unit, "m")) {
     mul = 1000 * 1000;
-  } else if (EqualsNoCase(unit, "mb")) {
+  } else if (EqualsIgnoreCase(unit, "mb")) {
     mul = 1024 * 1024;
-  } else if (EqualsNoCase(unit, "g")) {
+  } else if (EqualsIgnoreCase(unit, "g")) {
     mul = 1000ull * 1000 * 1000;
-  } else if (EqualsNoCase(unit, "gb")) {
+  } else if (EqualsIgnoreCase(unit, "gb")) {
     mul = 1024ull * 1024 * 1024;
   } else {
     return false;
@@ -510,7 +501,7 @@ static const std::vector<Config::Directive>& Table() {
 static const Config::Directive* FindDirective(std::string_view name, size_t* row = nullptr) {
   const auto& table = Table();
   for (size_t i = 0; i < table.size(); ++i) {
-    if (EqualsNoCase(table[i].name, name)) {
+    if (EqualsIgnoreCase(table[i].name, name)) {
       if (row) *row = i;
       return &table[i];
     }
@@ -559,9 +550,9 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
   std::string text;
   switch (d.kind) {
     case Kind::kBool:
-      if (EqualsNoCase(value, "yes")) {
+      if (EqualsIgnoreCase(value, "yes")) {
         number = 1;
-      } else if (EqualsNoCase(value, "no")) {
+      } else if (EqualsIgnoreCase(value, "no")) {
         number = 0;
       } else {
         *reason = "argument must be 'yes' or 'no'";
@@ -611,7 +602,7 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
       break;
     case Kind::kEnum: {
       auto it = std::find_if(d.choices.begin(), d.choices.end(),
-                             [&](std::string_view c) { return EqualsNoCase(c, value); });
+                             [&](std::string_view c) { return EqualsIgnoreCase(c, value); });
       if (it == d.choices.end()) {
         *reason = "argument(s) must be one of the following: ";
         for (size_t i = 0; i < d.choices.size(); ++i) {

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
 #include "src/commands/server_context.h"
 #include "src/commands/transactions.h"
@@ -20,17 +21,6 @@
 namespace lrukv::cmd {
 
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Parses a decimal int64 as Redis's string2ll: no sign but '-', no leading zeros, no spaces.
 bool ParseInt64(std::string_view s, int64_t* out) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/server_family.h"
 #include "src/commands/version.h"
 #include "src/engine/engine.h"
@@ -47,17 +48,6 @@ constexpr std::array<SectionName, 13> kSections = {{
     {"cluster", kInfoCluster},
     {"keyspace", kInfoKeyspace},
 }};
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // 40 random hex characters, fixed for the life of the process (run_id, master_replid).
 std::string RandomHexId() {
@@ -498,13 +488,13 @@ void CmdInfo(CommandContext& ctx) {
   } else {
     for (size_t i = 1; i < ctx.args.size(); ++i) {
       std::string_view a = ctx.args[i];
-      if (EqualsNoCase(a, "default")) {
+      if (EqualsIgnoreCase(a, "default")) {
         sections |= kInfoDefault;
-      } else if (EqualsNoCase(a, "all") || EqualsNoCase(a, "everything")) {
+      } else if (EqualsIgnoreCase(a, "all") || EqualsIgnoreCase(a, "everything")) {
         sections |= kInfoAll;
       } else {
         for (const auto& s : kSections) {
-          if (EqualsNoCase(a, s.name)) sections |= s.bit;
+          if (EqualsIgnoreCase(a, s.name)) sections |= s.bit;
         }
       }
     }

@@ -14,6 +14,7 @@
 
 #include "resp/errors.h"
 #include "resp/reply_writer.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
 #include "src/commands/glob_match.h"
 #include "src/commands/number_format.h"
@@ -28,17 +29,6 @@ using engine::EntryView;
 using engine::OpStatus;
 
 // ---- Argument parsing (Redis's rules, byte for byte) ----
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // A SCAN cursor as C's strtoul(s, 10) reads it with Redis's checks: an empty string is 0; the
 // first byte may not be a space; an optional sign ("-1" wraps to 2^64-1), digits to the end,

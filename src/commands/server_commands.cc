@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_family.h"
@@ -79,14 +80,6 @@ constexpr int64_t kLruClockMax = (1 << 24) - 1;
 constexpr uint64_t kDoctorMinBytes = 5 * 1024 * 1024;
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 // Pushes the directives lrukv's engine reads from Config into the engine.
 void ApplyEngineLimits(ServerContext& server) {
@@ -338,7 +331,7 @@ void CmdLatencyHelp(CommandContext& ctx) {
 // strings, so SAMPLES is checked and ignored.
 void CmdMemoryUsage(CommandContext& ctx) {
   for (size_t i = 3; i < ctx.args.size(); ++i) {
-    if (EqualsNoCase(ctx.args[i], "samples") && i + 1 < ctx.args.size()) {
+    if (EqualsIgnoreCase(ctx.args[i], "samples") && i + 1 < ctx.args.size()) {
       int64_t samples = 0;
       if (!ParseStrictInt64(ctx.args[i + 1], &samples)) {
         ctx.reply.Error(resp::err::kNotInteger);
@@ -519,7 +512,7 @@ void DebugObject(CommandContext& ctx) {
 void CmdDebug(CommandContext& ctx) {
   std::string_view sub = ctx.args[1];
   const size_t argc = ctx.args.size();
-  if (EqualsNoCase(sub, "help") && argc == 2) {
+  if (EqualsIgnoreCase(sub, "help") && argc == 2) {
     ReplyHelp(
         ctx, "DEBUG",
         {"CHANGE-REPL-ID", "    Change the replication IDs of the instance.",
@@ -535,7 +528,7 @@ void CmdDebug(CommandContext& ctx) {
          "    Stop the server for <seconds>. Decimals allowed."});
     return;
   }
-  if (EqualsNoCase(sub, "sleep") && argc == 3) {
+  if (EqualsIgnoreCase(sub, "sleep") && argc == 3) {
     // Blocks the reactor, as Redis's does: that is what test suites use it for.
     std::string text(ctx.args[2]);
     double seconds = std::strtod(text.c_str(), nullptr);
@@ -549,27 +542,27 @@ void CmdDebug(CommandContext& ctx) {
     ctx.reply.Ok();
     return;
   }
-  if (EqualsNoCase(sub, "set-active-expire") && argc == 3) {
+  if (EqualsIgnoreCase(sub, "set-active-expire") && argc == 3) {
     std::string text(ctx.args[2]);
     ctx.server.config.active_expire_enabled = std::atoi(text.c_str()) != 0;
     ctx.reply.Ok();
     return;
   }
-  if (EqualsNoCase(sub, "log") && argc == 3) {
+  if (EqualsIgnoreCase(sub, "log") && argc == 3) {
     std::fprintf(stderr, "DEBUG LOG: %.*s\n", static_cast<int>(ctx.args[2].size()),
                  ctx.args[2].data());
     ctx.reply.Ok();
     return;
   }
-  if (EqualsNoCase(sub, "object") && argc == 3) {
+  if (EqualsIgnoreCase(sub, "object") && argc == 3) {
     DebugObject(ctx);
     return;
   }
-  if (EqualsNoCase(sub, "error") && argc == 3) {
+  if (EqualsIgnoreCase(sub, "error") && argc == 3) {
     ctx.reply.Error(ctx.args[2]);
     return;
   }
-  if (EqualsNoCase(sub, "change-repl-id") && argc == 2) {
+  if (EqualsIgnoreCase(sub, "change-repl-id") && argc == 2) {
     ctx.reply.Ok();
     return;
   }
@@ -587,8 +580,8 @@ void CmdFunctionFlush(CommandContext& ctx) {
         ctx.args[1]));
     return;
   }
-  if (ctx.args.size() == 3 && !EqualsNoCase(ctx.args[2], "async") &&
-      !EqualsNoCase(ctx.args[2], "sync")) {
+  if (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "async") &&
+      !EqualsIgnoreCase(ctx.args[2], "sync")) {
     ctx.reply.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     return;
   }
@@ -599,8 +592,8 @@ void CmdFunctionFlush(CommandContext& ctx) {
 void CmdFunctionList(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.args.size(); ++i) {
     std::string_view a = ctx.args[i];
-    if (EqualsNoCase(a, "withcode")) continue;
-    if (EqualsNoCase(a, "libraryname")) {
+    if (EqualsIgnoreCase(a, "withcode")) continue;
+    if (EqualsIgnoreCase(a, "libraryname")) {
       if (i + 1 >= ctx.args.size()) {
         ctx.reply.Error("ERR library name argument was not given");
         return;
@@ -639,13 +632,13 @@ void CmdShutdown(CommandContext& ctx) {
   bool nosave = false, save = false, other = false, abort = false;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     std::string_view a = ctx.args[i];
-    if (EqualsNoCase(a, "nosave")) {
+    if (EqualsIgnoreCase(a, "nosave")) {
       nosave = true;
-    } else if (EqualsNoCase(a, "save")) {
+    } else if (EqualsIgnoreCase(a, "save")) {
       save = true;
-    } else if (EqualsNoCase(a, "now") || EqualsNoCase(a, "force")) {
+    } else if (EqualsIgnoreCase(a, "now") || EqualsIgnoreCase(a, "force")) {
       other = true;
-    } else if (EqualsNoCase(a, "abort")) {
+    } else if (EqualsIgnoreCase(a, "abort")) {
       abort = true;
     } else {
       ctx.reply.Error(resp::err::kSyntax);
