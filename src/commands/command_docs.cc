@@ -13,6 +13,7 @@
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/glob_match.h"
+#include "src/commands/number_format.h"
 #include "src/commands/server_family.h"
 
 namespace lrukv::cmd {
@@ -459,7 +460,7 @@ bool KeysFromSpecs(const std::vector<KeySpec>& specs, std::span<const std::strin
       case meta::FindKeys::kKeynum: {
         int idx = first + ks.find0;
         int64_t numkeys = 0;
-        if (idx >= argc || !ParseStrictInt64(argv[idx], &numkeys) || numkeys < 0 ||
+        if (idx >= argc || !ParseInt64(argv[idx], &numkeys) || numkeys < 0 ||
             numkeys > argc) {
           return false;
         }

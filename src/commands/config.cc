@@ -22,6 +22,7 @@
 
 #include "src/commands/arg_parse.h"
 #include "src/commands/glob_match.h"
+#include "src/commands/number_format.h"
 
 #ifndef LRUKV_VERSION
 #define LRUKV_VERSION "0.0.0"
@@ -70,38 +71,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-// Redis's string2ll: optional '-', no '+', no leading zeros, no spaces, no overflow.
-bool ParseStrictInt(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '-') {
-    negative = true;
-    i = 1;
-    if (s.size() == 1) return false;
-  }
-  if (s[i] < '1' || s[i] > '9') return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (ULLONG_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  if (negative) {
-    if (v > static_cast<uint64_t>(LLONG_MAX) + 1) return false;
-    *out = static_cast<int64_t>(0 - v);
-  } else {
-    if (v > static_cast<uint64_t>(LLONG_MAX)) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
 }
 
 // Redis's memtoull: digits then an optional unit (b, k, kb, m, mb, g, gb, any case). No sign.
@@ -561,7 +530,7 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
       text = number ? "yes" : "no";
       break;
     case Kind::kInt:
-      if (!ParseStrictInt(value, &number)) {
+      if (!ParseInt64(value, &number)) {
         *reason = "argument couldn't be parsed into an integer";
         return false;
       }
@@ -623,7 +592,7 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
         bool ok = !words.empty() && words.size() % 2 == 0;
         for (const auto& w : words) {
           int64_t n;
-          if (!ParseStrictInt(w, &n) || n < 0) ok = false;
+          if (!ParseInt64(w, &n) || n < 0) ok = false;
         }
         if (!ok) {
           *reason = "Invalid save parameters";

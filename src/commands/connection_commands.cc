@@ -14,6 +14,7 @@
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
+#include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
 #include "src/commands/transactions.h"
 #include "src/commands/version.h"
@@ -21,39 +22,6 @@
 namespace lrukv::cmd {
 
 namespace {
-
-// Parses a decimal int64 as Redis's string2ll: no sign but '-', no leading zeros, no spaces.
-bool ParseInt64(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '-') {
-    negative = true;
-    i = 1;
-    if (s.size() == 1) return false;
-  }
-  if (s[i] < '1' || s[i] > '9') return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  constexpr uint64_t kMaxPositive = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (negative) {
-    if (v > kMaxPositive + 1) return false;
-    *out = v == kMaxPositive + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v);
-  } else {
-    if (v > kMaxPositive) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
-}
 
 // Client names and SETINFO values: printable ASCII without spaces ('!'..'~'), as Redis.
 bool ValidClientAttr(std::string_view s) {

@@ -33,32 +33,6 @@ void ReplyHelp(CommandContext& ctx, std::string_view name,
   ctx.reply.Simple("    Prints this help.");
 }
 
-bool ParseStrictInt64(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool neg = s[0] == '-';
-  if (neg) i = 1;
-  if (i >= s.size() || s[i] < '1' || s[i] > '9') return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    if (v > (UINT64_MAX - 9) / 10) return false;
-    v = v * 10 + static_cast<uint64_t>(s[i] - '0');
-  }
-  if (neg) {
-    if (v > static_cast<uint64_t>(INT64_MAX) + 1) return false;
-    *out = static_cast<int64_t>(0 - v);
-  } else {
-    if (v > static_cast<uint64_t>(INT64_MAX)) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
-}
-
 int64_t WallClockUs(const ServerContext& server, int64_t now_ms) {
   if (dynamic_cast<const engine::SystemClock*>(&server.engine.clock()) != nullptr) {
     struct timeval tv;
@@ -333,7 +307,7 @@ void CmdMemoryUsage(CommandContext& ctx) {
   for (size_t i = 3; i < ctx.args.size(); ++i) {
     if (EqualsIgnoreCase(ctx.args[i], "samples") && i + 1 < ctx.args.size()) {
       int64_t samples = 0;
-      if (!ParseStrictInt64(ctx.args[i + 1], &samples)) {
+      if (!ParseInt64(ctx.args[i + 1], &samples)) {
         ctx.reply.Error(resp::err::kNotInteger);
         return;
       }
@@ -473,7 +447,7 @@ size_t RdbLenBytes(uint64_t len) {
 // uncompressed.)
 size_t SerializedLength(std::string_view value) {
   int64_t v = 0;
-  if (value.size() <= 11 && ParseStrictInt64(value, &v)) {
+  if (value.size() <= 11 && ParseInt64(value, &v)) {
     if (v >= INT8_MIN && v <= INT8_MAX) return 2;
     if (v >= INT16_MIN && v <= INT16_MAX) return 3;
     if (v >= INT32_MIN && v <= INT32_MAX) return 5;
@@ -491,7 +465,7 @@ void DebugObject(CommandContext& ctx) {
   }
   std::string_view value = entry->value;
   int64_t as_int = 0;
-  bool is_int = value.size() <= 20 && ParseStrictInt64(value, &as_int);
+  bool is_int = value.size() <= 20 && ParseInt64(value, &as_int);
   const std::string& policy = ctx.server.config.maxmemory_policy;
   bool shared_ints_allowed =
       ctx.server.config.maxmemory_bytes == 0 ||

@@ -69,9 +69,6 @@ void CmdCommandHelp(CommandContext& ctx);
 // microseconds when the engine runs on SystemClock, else now_ms * 1000 (tests' FakeClock).
 int64_t WallClockUs(const ServerContext& server, int64_t now_ms);
 
-// Redis's string2ll: optional '-', digits without leading zeros, nothing else, fits in int64.
-bool ParseStrictInt64(std::string_view s, int64_t* out);
-
 // Replies Redis's HELP form: "+<NAME> <subcommand> [<arg> [value] [opt] ...]. Subcommands
 // are:" then each line of `lines`, then "HELP" / "    Prints this help.".
 void ReplyHelp(CommandContext& ctx, std::string_view name,
