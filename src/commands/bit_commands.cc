@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
@@ -21,7 +22,6 @@ namespace lrukv::cmd {
 namespace {
 
 namespace err = resp::err;
-using string_family::EqualsUpper;
 using string_family::ParseBitOffset;
 using string_family::ReadLookup;
 using string_family::WriteLookup;
@@ -172,9 +172,9 @@ void CmdGetBit(CommandContext& ctx) {
 
 // Parses BYTE|BIT; false on anything else.
 bool ParseRangeUnit(std::string_view arg, bool* in_bits) {
-  if (EqualsUpper(arg, "BIT")) {
+  if (EqualsIgnoreCase(arg, "BIT")) {
     *in_bits = true;
-  } else if (EqualsUpper(arg, "BYTE")) {
+  } else if (EqualsIgnoreCase(arg, "BYTE")) {
     *in_bits = false;
   } else {
     return false;
@@ -273,13 +273,13 @@ enum class BitOp { kAnd, kOr, kXor, kNot };
 void CmdBitOp(CommandContext& ctx) {
   const std::string_view op_name = ctx.args[1];
   BitOp op;
-  if (EqualsUpper(op_name, "AND")) {
+  if (EqualsIgnoreCase(op_name, "AND")) {
     op = BitOp::kAnd;
-  } else if (EqualsUpper(op_name, "OR")) {
+  } else if (EqualsIgnoreCase(op_name, "OR")) {
     op = BitOp::kOr;
-  } else if (EqualsUpper(op_name, "XOR")) {
+  } else if (EqualsIgnoreCase(op_name, "XOR")) {
     op = BitOp::kXor;
-  } else if (EqualsUpper(op_name, "NOT")) {
+  } else if (EqualsIgnoreCase(op_name, "NOT")) {
     op = BitOp::kNot;
   } else {
     ctx.reply.Error(err::kSyntax);
@@ -365,19 +365,19 @@ bool ParseBitFieldParams(const CommandContext& ctx, BitFieldParams* params,
   for (size_t i = 0; i < args.size(); ++i) {
     const size_t more = args.size() - i - 1;
     BitFieldOp op;
-    if (EqualsUpper(args[i], "GET") && more >= 2) {
+    if (EqualsIgnoreCase(args[i], "GET") && more >= 2) {
       op.kind = BitFieldOp::kGet;
-    } else if (EqualsUpper(args[i], "SET") && more >= 3) {
+    } else if (EqualsIgnoreCase(args[i], "SET") && more >= 3) {
       op.kind = BitFieldOp::kSet;
-    } else if (EqualsUpper(args[i], "INCRBY") && more >= 3) {
+    } else if (EqualsIgnoreCase(args[i], "INCRBY") && more >= 3) {
       op.kind = BitFieldOp::kIncrBy;
-    } else if (EqualsUpper(args[i], "OVERFLOW") && more >= 1) {
+    } else if (EqualsIgnoreCase(args[i], "OVERFLOW") && more >= 1) {
       const std::string_view type = args[++i];
-      if (EqualsUpper(type, "WRAP")) {
+      if (EqualsIgnoreCase(type, "WRAP")) {
         overflow = Overflow::kWrap;
-      } else if (EqualsUpper(type, "SAT")) {
+      } else if (EqualsIgnoreCase(type, "SAT")) {
         overflow = Overflow::kSat;
-      } else if (EqualsUpper(type, "FAIL")) {
+      } else if (EqualsIgnoreCase(type, "FAIL")) {
         overflow = Overflow::kFail;
       } else {
         *error = err::kBitFieldOverflowType;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "resp/errors.h"
+#include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
@@ -27,7 +28,6 @@ namespace {
 namespace err = resp::err;
 using engine::EntryView;
 using engine::kNoExpiry;
-using string_family::EqualsUpper;
 using string_family::ReadLookup;
 using string_family::WriteLookup;
 
@@ -95,13 +95,13 @@ bool ParseStringOptions(std::span<const std::string_view> opts, OptionsFor comma
     const bool has_next = i + 1 < opts.size();
     const bool ttl_free = out->unit == ExpireUnit::kNone;
     ExpireUnit unit = ExpireUnit::kNone;
-    if (EqualsUpper(opt, "EX")) {
+    if (EqualsIgnoreCase(opt, "EX")) {
       unit = ExpireUnit::kSeconds;
-    } else if (EqualsUpper(opt, "PX")) {
+    } else if (EqualsIgnoreCase(opt, "PX")) {
       unit = ExpireUnit::kMilliseconds;
-    } else if (EqualsUpper(opt, "EXAT")) {
+    } else if (EqualsIgnoreCase(opt, "EXAT")) {
       unit = ExpireUnit::kUnixSeconds;
-    } else if (EqualsUpper(opt, "PXAT")) {
+    } else if (EqualsIgnoreCase(opt, "PXAT")) {
       unit = ExpireUnit::kUnixMilliseconds;
     }
     if (unit != ExpireUnit::kNone) {
@@ -110,15 +110,15 @@ bool ParseStringOptions(std::span<const std::string_view> opts, OptionsFor comma
       }
       out->unit = unit;
       out->expire_arg = opts[++i];
-    } else if (is_set && EqualsUpper(opt, "NX") && out->condition != SetCondition::kIfPresent) {
+    } else if (is_set && EqualsIgnoreCase(opt, "NX") && out->condition != SetCondition::kIfPresent) {
       out->condition = SetCondition::kIfAbsent;
-    } else if (is_set && EqualsUpper(opt, "XX") && out->condition != SetCondition::kIfAbsent) {
+    } else if (is_set && EqualsIgnoreCase(opt, "XX") && out->condition != SetCondition::kIfAbsent) {
       out->condition = SetCondition::kIfPresent;
-    } else if (is_set && EqualsUpper(opt, "GET")) {
+    } else if (is_set && EqualsIgnoreCase(opt, "GET")) {
       out->get = true;
-    } else if (is_set && EqualsUpper(opt, "KEEPTTL") && ttl_free) {
+    } else if (is_set && EqualsIgnoreCase(opt, "KEEPTTL") && ttl_free) {
       out->keep_ttl = true;
-    } else if (!is_set && EqualsUpper(opt, "PERSIST") && ttl_free) {
+    } else if (!is_set && EqualsIgnoreCase(opt, "PERSIST") && ttl_free) {
       out->persist = true;
     } else {
       return false;
@@ -538,13 +538,13 @@ std::variant<LcsParams, ErrorReply> ParseLcsParams(std::span<const std::string_v
   LcsParams params;
   for (size_t i = 0; i < opts.size(); ++i) {
     const std::string_view opt = opts[i];
-    if (EqualsUpper(opt, "IDX")) {
+    if (EqualsIgnoreCase(opt, "IDX")) {
       params.idx = true;
-    } else if (EqualsUpper(opt, "LEN")) {
+    } else if (EqualsIgnoreCase(opt, "LEN")) {
       params.len = true;
-    } else if (EqualsUpper(opt, "WITHMATCHLEN")) {
+    } else if (EqualsIgnoreCase(opt, "WITHMATCHLEN")) {
       params.with_match_len = true;
-    } else if (EqualsUpper(opt, "MINMATCHLEN") && i + 1 < opts.size()) {
+    } else if (EqualsIgnoreCase(opt, "MINMATCHLEN") && i + 1 < opts.size()) {
       if (!ParseInt64(opts[++i], &params.min_match_len)) {
         return ErrorReply{std::string(err::kNotInteger)};
       }
@@ -700,16 +700,6 @@ void CmdLcs(CommandContext& ctx) {
 }  // namespace
 
 namespace string_family {
-
-bool EqualsUpper(std::string_view a, std::string_view upper) {
-  if (a.size() != upper.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
-}
 
 std::optional<uint64_t> ParseBitOffset(std::string_view arg, int bits, uint64_t max_bulk_bytes) {
   const bool hash = bits > 0 && !arg.empty() && arg[0] == '#';

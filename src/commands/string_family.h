@@ -34,8 +34,5 @@ inline uint32_t WriteLookup(const CommandContext& ctx) {
 // or out of range".   "7" -> 7;  "#2" with bits 8 -> 16;  "-1", "4294967296" (512 MiB) -> nullopt
 std::optional<uint64_t> ParseBitOffset(std::string_view arg, int bits, uint64_t max_bulk_bytes);
 
-// Whether `a` equals the ASCII word `upper` (given in upper case), ignoring case.
-bool EqualsUpper(std::string_view a, std::string_view upper);
-
 }  // namespace string_family
 }  // namespace lrukv::cmd
