@@ -566,19 +566,8 @@ void RegisterBitCommands(CommandTable& table) {
   auto row = [&](std::string_view name, int arity, uint32_t flags, int first_key, int last_key,
                  Handler handler, std::string_view acl, std::string_view summary,
                  std::string_view since) {
-    CommandSpec spec;
-    spec.name = name;
-    spec.arity = arity;
-    spec.flags = flags;
-    spec.first_key = first_key;
-    spec.last_key = last_key;
-    spec.key_step = 1;
-    spec.handler = handler;
-    spec.acl_categories = acl;
-    spec.group = "bitmap";
-    spec.summary = summary;
-    spec.since = since;
-    table.Register(std::move(spec));
+    table.Register(MakeCommandSpec(name, arity, flags, first_key, last_key, 1, handler, acl,
+                                   "bitmap", summary, since));
   };
   // Rows as Redis 7.0.15's COMMAND INFO and COMMAND DOCS print them.
   row("setbit", 4, kWrite | kDenyOom, 1, 1, CmdSetBit, "@write @bitmap @slow",

@@ -116,6 +116,23 @@ void Reject(ServerContext& server, ClientState& client, const CommandSpec* spec,
 
 }  // namespace
 
+CommandSpec MakeCommandSpec(std::string_view name, int arity, uint32_t flags, int first_key,
+                            int last_key, int key_step, Handler handler,
+                            std::string_view acl_categories, std::string_view group,
+                            std::string_view summary, std::string_view since) {
+  return CommandSpec{.name = name,
+                     .arity = arity,
+                     .flags = flags,
+                     .first_key = first_key,
+                     .last_key = last_key,
+                     .key_step = key_step,
+                     .handler = handler,
+                     .acl_categories = acl_categories,
+                     .group = group,
+                     .summary = summary,
+                     .since = since};
+}
+
 // ---- CommandTable ----
 
 void CommandTable::Register(CommandSpec spec) {

@@ -60,6 +60,13 @@ struct CommandSpec {
   std::vector<CommandSpec> subcommands = {};  // CONFIG GET, CLIENT LIST, ... ("config|get")
 };
 
+// One registration-table row: a CommandSpec with these fields and no subcommands. Arguments
+// come in CommandSpec's field order, so a family's table reads as one call per command.
+CommandSpec MakeCommandSpec(std::string_view name, int arity, uint32_t flags, int first_key,
+                            int last_key, int key_step, Handler handler,
+                            std::string_view acl_categories, std::string_view group,
+                            std::string_view summary, std::string_view since);
+
 // What a handler gets: its arguments, its client, the shared server state and a reply writer.
 struct CommandContext {
   ServerContext& server;

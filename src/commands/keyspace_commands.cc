@@ -637,25 +637,6 @@ void CmdObject(CommandContext& ctx) {
 
 // ---- Registration ----
 
-// Builds one row; flags as COMMAND INFO prints them for Redis 7.0.
-CommandSpec Row(std::string_view name, int arity, uint32_t flags, int first_key, int last_key,
-                int key_step, Handler handler, std::string_view acl, std::string_view group,
-                std::string_view summary, std::string_view since) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first_key;
-  spec.last_key = last_key;
-  spec.key_step = key_step;
-  spec.handler = handler;
-  spec.acl_categories = acl;
-  spec.group = group;
-  spec.summary = summary;
-  spec.since = since;
-  return spec;
-}
-
 }  // namespace
 
 void RegisterKeyspaceCommands(CommandTable& table) {
@@ -666,86 +647,91 @@ void RegisterKeyspaceCommands(CommandTable& table) {
   constexpr std::string_view kReadFast = "@keyspace @read @fast";
   constexpr std::string_view kReadSlow = "@keyspace @read @slow";
 
-  table.Register(Row("del", -2, kWrite, 1, -1, 1, CmdDel, kWriteSlow, kGeneric, "Delete a key",
-                     "1.0.0"));
-  table.Register(Row("unlink", -2, kWrite | kFast, 1, -1, 1, CmdDel, kWriteFast, kGeneric,
-                     "Delete a key asynchronously in another thread. Otherwise it is just as DEL, "
-                     "but non blocking.",
-                     "4.0.0"));
-  table.Register(Row("exists", -2, kReadOnly | kFast, 1, -1, 1, CmdExists, kReadFast, kGeneric,
-                     "Determine if a key exists", "1.0.0"));
-  table.Register(Row("type", 2, kReadOnly | kFast, 1, 1, 1, CmdType, kReadFast, kGeneric,
-                     "Determine the type stored at key", "1.0.0"));
-  table.Register(Row("touch", -2, kReadOnly | kFast, 1, -1, 1, CmdTouch, kReadFast, kGeneric,
-                     "Alters the last access time of a key(s). Returns the number of existing "
-                     "keys specified.",
-                     "3.2.1"));
-  table.Register(Row("rename", 3, kWrite, 1, 2, 1, CmdRename, kWriteSlow, kGeneric,
-                     "Rename a key", "1.0.0"));
-  table.Register(Row("renamenx", 3, kWrite | kFast, 1, 2, 1, CmdRenameNx, kWriteFast, kGeneric,
-                     "Rename a key, only if the new key does not exist", "1.0.0"));
-  table.Register(Row("copy", -3, kWrite | kDenyOom, 1, 2, 1, CmdCopy, kWriteSlow, kGeneric,
-                     "Copy a key", "6.2.0"));
-  table.Register(Row("move", 3, kWrite | kFast, 1, 1, 1, CmdMove, kWriteFast, kGeneric,
-                     "Move a key to another database", "1.0.0"));
-  table.Register(Row("keys", 2, kReadOnly, 0, 0, 0, CmdKeys, "@keyspace @read @slow @dangerous",
-                     kGeneric, "Find all keys matching the given pattern", "1.0.0"));
-  table.Register(Row("scan", -2, kReadOnly, 0, 0, 0, CmdScan, kReadSlow, kGeneric,
-                     "Incrementally iterate the keys space", "2.8.0"));
-  table.Register(Row("randomkey", 1, kReadOnly, 0, 0, 0, CmdRandomKey, kReadSlow, kGeneric,
-                     "Return a random key from the keyspace", "1.0.0"));
-  table.Register(Row("dbsize", 1, kReadOnly | kFast, 0, 0, 0, CmdDbSize, kReadFast, kServer,
-                     "Return the number of keys in the selected database", "1.0.0"));
-  table.Register(Row("flushdb", -1, kWrite, 0, 0, 0, CmdFlushDb,
-                     "@keyspace @write @slow @dangerous", kServer,
-                     "Remove all keys from the current database", "1.0.0"));
-  table.Register(Row("flushall", -1, kWrite, 0, 0, 0, CmdFlushAll,
-                     "@keyspace @write @slow @dangerous", kServer,
-                     "Remove all keys from all databases", "1.0.0"));
-  table.Register(Row("swapdb", 3, kWrite | kFast, 0, 0, 0, CmdSwapDb,
-                     "@keyspace @write @fast @dangerous", kServer, "Swaps two Redis databases",
-                     "4.0.0"));
-  table.Register(Row("expire", -3, kWrite | kFast, 1, 1, 1, CmdExpire, kWriteFast, kGeneric,
-                     "Set a key's time to live in seconds", "1.0.0"));
-  table.Register(Row("pexpire", -3, kWrite | kFast, 1, 1, 1, CmdPExpire, kWriteFast, kGeneric,
-                     "Set a key's time to live in milliseconds", "2.6.0"));
-  table.Register(Row("expireat", -3, kWrite | kFast, 1, 1, 1, CmdExpireAt, kWriteFast, kGeneric,
-                     "Set the expiration for a key as a UNIX timestamp", "1.2.0"));
-  table.Register(Row("pexpireat", -3, kWrite | kFast, 1, 1, 1, CmdPExpireAt, kWriteFast,
-                     kGeneric,
-                     "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
-                     "2.6.0"));
-  table.Register(Row("ttl", 2, kReadOnly | kFast, 1, 1, 1, CmdTtl, kReadFast, kGeneric,
-                     "Get the time to live for a key in seconds", "1.0.0"));
-  table.Register(Row("pttl", 2, kReadOnly | kFast, 1, 1, 1, CmdPTtl, kReadFast, kGeneric,
-                     "Get the time to live for a key in milliseconds", "2.6.0"));
-  table.Register(Row("expiretime", 2, kReadOnly | kFast, 1, 1, 1, CmdExpireTime, kReadFast,
-                     kGeneric, "Get the expiration Unix timestamp for a key", "7.0.0"));
-  table.Register(Row("pexpiretime", 2, kReadOnly | kFast, 1, 1, 1, CmdPExpireTime, kReadFast,
-                     kGeneric, "Get the expiration Unix timestamp for a key in milliseconds",
-                     "7.0.0"));
-  table.Register(Row("persist", 2, kWrite | kFast, 1, 1, 1, CmdPersist, kWriteFast, kGeneric,
-                     "Remove the expiration from a key", "2.2.0"));
+  table.Register(MakeCommandSpec("del", -2, kWrite, 1, -1, 1, CmdDel, kWriteSlow, kGeneric,
+                                 "Delete a key", "1.0.0"));
+  table.Register(
+      MakeCommandSpec("unlink", -2, kWrite | kFast, 1, -1, 1, CmdDel, kWriteFast, kGeneric,
+                      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, "
+                      "but non blocking.",
+                      "4.0.0"));
+  table.Register(MakeCommandSpec("exists", -2, kReadOnly | kFast, 1, -1, 1, CmdExists, kReadFast,
+                                 kGeneric, "Determine if a key exists", "1.0.0"));
+  table.Register(MakeCommandSpec("type", 2, kReadOnly | kFast, 1, 1, 1, CmdType, kReadFast,
+                                 kGeneric, "Determine the type stored at key", "1.0.0"));
+  table.Register(
+      MakeCommandSpec("touch", -2, kReadOnly | kFast, 1, -1, 1, CmdTouch, kReadFast, kGeneric,
+                      "Alters the last access time of a key(s). Returns the number of existing "
+                      "keys specified.",
+                      "3.2.1"));
+  table.Register(MakeCommandSpec("rename", 3, kWrite, 1, 2, 1, CmdRename, kWriteSlow, kGeneric,
+                                 "Rename a key", "1.0.0"));
+  table.Register(MakeCommandSpec("renamenx", 3, kWrite | kFast, 1, 2, 1, CmdRenameNx, kWriteFast,
+                                 kGeneric, "Rename a key, only if the new key does not exist",
+                                 "1.0.0"));
+  table.Register(MakeCommandSpec("copy", -3, kWrite | kDenyOom, 1, 2, 1, CmdCopy, kWriteSlow,
+                                 kGeneric, "Copy a key", "6.2.0"));
+  table.Register(MakeCommandSpec("move", 3, kWrite | kFast, 1, 1, 1, CmdMove, kWriteFast, kGeneric,
+                                 "Move a key to another database", "1.0.0"));
+  table.Register(MakeCommandSpec("keys", 2, kReadOnly, 0, 0, 0, CmdKeys,
+                                 "@keyspace @read @slow @dangerous", kGeneric,
+                                 "Find all keys matching the given pattern", "1.0.0"));
+  table.Register(MakeCommandSpec("scan", -2, kReadOnly, 0, 0, 0, CmdScan, kReadSlow, kGeneric,
+                                 "Incrementally iterate the keys space", "2.8.0"));
+  table.Register(MakeCommandSpec("randomkey", 1, kReadOnly, 0, 0, 0, CmdRandomKey, kReadSlow,
+                                 kGeneric, "Return a random key from the keyspace", "1.0.0"));
+  table.Register(MakeCommandSpec("dbsize", 1, kReadOnly | kFast, 0, 0, 0, CmdDbSize, kReadFast,
+                                 kServer, "Return the number of keys in the selected database",
+                                 "1.0.0"));
+  table.Register(MakeCommandSpec("flushdb", -1, kWrite, 0, 0, 0, CmdFlushDb,
+                                 "@keyspace @write @slow @dangerous", kServer,
+                                 "Remove all keys from the current database", "1.0.0"));
+  table.Register(MakeCommandSpec("flushall", -1, kWrite, 0, 0, 0, CmdFlushAll,
+                                 "@keyspace @write @slow @dangerous", kServer,
+                                 "Remove all keys from all databases", "1.0.0"));
+  table.Register(MakeCommandSpec("swapdb", 3, kWrite | kFast, 0, 0, 0, CmdSwapDb,
+                                 "@keyspace @write @fast @dangerous", kServer,
+                                 "Swaps two Redis databases", "4.0.0"));
+  table.Register(MakeCommandSpec("expire", -3, kWrite | kFast, 1, 1, 1, CmdExpire, kWriteFast,
+                                 kGeneric, "Set a key's time to live in seconds", "1.0.0"));
+  table.Register(MakeCommandSpec("pexpire", -3, kWrite | kFast, 1, 1, 1, CmdPExpire, kWriteFast,
+                                 kGeneric, "Set a key's time to live in milliseconds", "2.6.0"));
+  table.Register(MakeCommandSpec("expireat", -3, kWrite | kFast, 1, 1, 1, CmdExpireAt, kWriteFast,
+                                 kGeneric, "Set the expiration for a key as a UNIX timestamp",
+                                 "1.2.0"));
+  table.Register(MakeCommandSpec(
+      "pexpireat", -3, kWrite | kFast, 1, 1, 1, CmdPExpireAt, kWriteFast, kGeneric,
+      "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0"));
+  table.Register(MakeCommandSpec("ttl", 2, kReadOnly | kFast, 1, 1, 1, CmdTtl, kReadFast, kGeneric,
+                                 "Get the time to live for a key in seconds", "1.0.0"));
+  table.Register(MakeCommandSpec("pttl", 2, kReadOnly | kFast, 1, 1, 1, CmdPTtl, kReadFast,
+                                 kGeneric, "Get the time to live for a key in milliseconds",
+                                 "2.6.0"));
+  table.Register(MakeCommandSpec("expiretime", 2, kReadOnly | kFast, 1, 1, 1, CmdExpireTime,
+                                 kReadFast, kGeneric, "Get the expiration Unix timestamp for a key",
+                                 "7.0.0"));
+  table.Register(MakeCommandSpec(
+      "pexpiretime", 2, kReadOnly | kFast, 1, 1, 1, CmdPExpireTime, kReadFast, kGeneric,
+      "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"));
+  table.Register(MakeCommandSpec("persist", 2, kWrite | kFast, 1, 1, 1, CmdPersist, kWriteFast,
+                                 kGeneric, "Remove the expiration from a key", "2.2.0"));
 
-  CommandSpec object = Row("object", -2, 0, 0, 0, 0, CmdObject, "@slow", kGeneric,
-                           "A container for object introspection commands", "2.2.3");
-  object.subcommands.push_back(Row("object|encoding", 3, kReadOnly, 2, 2, 1, CmdObjectEncoding,
-                                   kReadSlow, kGeneric,
-                                   "Inspect the internal encoding of a Redis object", "2.2.3"));
+  CommandSpec object = MakeCommandSpec("object", -2, 0, 0, 0, 0, CmdObject, "@slow", kGeneric,
+                                       "A container for object introspection commands", "2.2.3");
   object.subcommands.push_back(
-      Row("object|freq", 3, kReadOnly, 2, 2, 1, CmdObjectFreq, kReadSlow, kGeneric,
-          "Get the logarithmic access frequency counter of a Redis object", "4.0.0"));
-  object.subcommands.push_back(Row("object|help", 2, kLoading | kStale, 0, 0, 0, CmdObjectHelp,
-                                   "@keyspace @slow", kGeneric,
-                                   "Show helpful text about the different subcommands", "6.2.0"));
-  object.subcommands.push_back(Row("object|idletime", 3, kReadOnly, 2, 2, 1, CmdObjectIdletime,
-                                   kReadSlow, kGeneric,
-                                   "Get the time since a Redis object was last accessed",
-                                   "2.2.3"));
-  object.subcommands.push_back(Row("object|refcount", 3, kReadOnly, 2, 2, 1, CmdObjectRefcount,
-                                   kReadSlow, kGeneric,
-                                   "Get the number of references to the value of the key",
-                                   "2.2.3"));
+      MakeCommandSpec("object|encoding", 3, kReadOnly, 2, 2, 1, CmdObjectEncoding, kReadSlow,
+                      kGeneric, "Inspect the internal encoding of a Redis object", "2.2.3"));
+  object.subcommands.push_back(
+      MakeCommandSpec("object|freq", 3, kReadOnly, 2, 2, 1, CmdObjectFreq, kReadSlow, kGeneric,
+                      "Get the logarithmic access frequency counter of a Redis object", "4.0.0"));
+  object.subcommands.push_back(MakeCommandSpec(
+      "object|help", 2, kLoading | kStale, 0, 0, 0, CmdObjectHelp, "@keyspace @slow", kGeneric,
+      "Show helpful text about the different subcommands", "6.2.0"));
+  object.subcommands.push_back(
+      MakeCommandSpec("object|idletime", 3, kReadOnly, 2, 2, 1, CmdObjectIdletime, kReadSlow,
+                      kGeneric, "Get the time since a Redis object was last accessed", "2.2.3"));
+  object.subcommands.push_back(
+      MakeCommandSpec("object|refcount", 3, kReadOnly, 2, 2, 1, CmdObjectRefcount, kReadSlow,
+                      kGeneric, "Get the number of references to the value of the key", "2.2.3"));
   table.Register(std::move(object));
 }
 

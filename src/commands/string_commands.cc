@@ -724,19 +724,8 @@ void RegisterStringCommands(CommandTable& table) {
   auto row = [&](std::string_view name, int arity, uint32_t flags, int first_key, int last_key,
                  int key_step, Handler handler, std::string_view acl, std::string_view summary,
                  std::string_view since) {
-    CommandSpec spec;
-    spec.name = name;
-    spec.arity = arity;
-    spec.flags = flags;
-    spec.first_key = first_key;
-    spec.last_key = last_key;
-    spec.key_step = key_step;
-    spec.handler = handler;
-    spec.acl_categories = acl;
-    spec.group = "string";
-    spec.summary = summary;
-    spec.since = since;
-    table.Register(std::move(spec));
+    table.Register(MakeCommandSpec(name, arity, flags, first_key, last_key, key_step, handler, acl,
+                                   "string", summary, since));
   };
   // Rows as Redis 7.0.15's COMMAND INFO and COMMAND DOCS print them.
   row("get", 2, kReadOnly | kFast, 1, 1, 1, CmdGet, kReadFast, "Get the value of a key", "1.0.0");
