@@ -1,9 +1,11 @@
-// Small helpers command handlers share for reading arguments the way Redis does. Pure
-// functions over bytes; integers are parsed by number_format.h's ParseInt64.
+// Small helpers for reading arguments and word lists the way Redis does, shared by command
+// handlers and the server. Pure functions over bytes; integers are parsed by number_format.h's
+// ParseInt64.
 #pragma once
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 namespace lrukv::cmd {
 
@@ -19,6 +21,20 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+// The words of a space-separated list, split at ' ' bytes only (tabs stay inside words), empty
+// words skipped: SplitWords(" RW  access ") is {"RW", "access"}. The views point into `s`.
+inline std::vector<std::string_view> SplitWords(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    const size_t start = i;
+    while (i < s.size() && s[i] != ' ') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
 }
 
 }  // namespace lrukv::cmd

@@ -38,22 +38,8 @@ using meta::ArgDoc;
 using meta::CommandMeta;
 using meta::KeySpec;
 
-// Splits a space-separated list ("RW access delete") into its words.
-std::vector<std::string_view> Words(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    size_t j = i;
-    while (j < s.size() && s[j] != ' ') ++j;
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 bool HasWord(std::string_view list, std::string_view word) {
-  for (std::string_view w : Words(list)) {
+  for (std::string_view w : SplitWords(list)) {
     if (w == word) return true;
   }
   return false;
@@ -116,7 +102,7 @@ uint32_t AclCategoryBits(const CommandSpec& spec) {
       if (EqualsIgnoreCase(kAclCategories[i], name)) bits |= 1u << i;
     }
   };
-  for (std::string_view w : Words(spec.acl_categories)) {
+  for (std::string_view w : SplitWords(spec.acl_categories)) {
     if (!w.empty() && w[0] == '@') w.remove_prefix(1);
     set(w);
   }
@@ -197,7 +183,7 @@ void ReplyKeySpec(resp::ReplyWriter& w, const KeySpec& ks) {
     w.Bulk(ks.notes);
   }
   w.Bulk("flags");
-  std::vector<std::string_view> flags = Words(ks.flags);
+  std::vector<std::string_view> flags = SplitWords(ks.flags);
   w.SetHeader(flags.size());
   for (std::string_view f : flags) w.Simple(f);
 
@@ -283,7 +269,7 @@ void ReplyCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec) {
     cat += kAclCategories[i];
     w.Simple(cat);
   }
-  std::vector<std::string_view> tips = m ? Words(m->tips) : std::vector<std::string_view>{};
+  std::vector<std::string_view> tips = m ? SplitWords(m->tips) : std::vector<std::string_view>{};
   w.SetHeader(tips.size());
   for (std::string_view t : tips) w.Bulk(t);
   // Redis 7.0 sends the key specs as a RESP3 set, and the subcommands as an empty set when
@@ -356,7 +342,7 @@ void ReplyCommandDocs(resp::ReplyWriter& w, const CommandSpec& spec) {
   std::string_view group = m ? m->group : spec.group;
   std::string_view complexity = m ? m->complexity : std::string_view();
   std::vector<std::string_view> doc_flags =
-      m ? Words(m->doc_flags) : std::vector<std::string_view>{};
+      m ? SplitWords(m->doc_flags) : std::vector<std::string_view>{};
   std::string_view deprecated_since = m ? m->deprecated_since : std::string_view();
   std::string_view replaced_by = m ? m->replaced_by : std::string_view();
   std::span<const meta::HistoryEntry> history =
@@ -529,7 +515,7 @@ void GetKeysGeneric(CommandContext& ctx, bool with_flags) {
       flags = get ? "RW access update" : "OW update";
     }
     std::vector<std::string_view> words;
-    for (std::string_view f : Words(flags)) {
+    for (std::string_view f : SplitWords(flags)) {
       if (f != "variable_flags") words.push_back(f);
     }
     ctx.reply.ArrayHeader(2);

@@ -16,6 +16,7 @@
 
 #include "resp/errors.h"
 #include "resp/reply_writer.h"
+#include "src/commands/arg_parse.h"
 #include "src/server/log.h"
 
 namespace lrukv::server {
@@ -74,18 +75,6 @@ std::string FormatAddr(const struct sockaddr_storage& ss) {
     return "[" + std::string(ip) + "]:" + std::to_string(port);
   }
   return "?:0";
-}
-
-std::vector<std::string> Words(const std::string& s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    size_t start = i;
-    while (i < s.size() && s[i] != ' ') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
 }
 
 }  // namespace
@@ -250,9 +239,9 @@ int Server::Run() {
 
 bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
                        std::string* error) {
-  std::vector<std::string> addrs = Words(bind);
   // `bind ""` opens no TCP listener (as redis-server 7.0 does after CONFIG SET bind "").
-  for (std::string addr : addrs) {
+  for (std::string_view word : cmd::SplitWords(bind)) {
+    std::string addr(word);
     bool optional = !addr.empty() && addr[0] == '-';
     if (optional) addr.erase(0, 1);
     if (addr == "*") addr = "0.0.0.0";
@@ -775,13 +764,14 @@ void Server::ApplyOutputLimits() {
   // Config stores the value validated and in CONFIG GET's form: "normal <hard> <soft> <secs>
   // slave ... pubsub ...", numbers in bytes and seconds. lrukv has no replicas and no Pub/Sub
   // clients, so only `normal` applies (MONITOR clients are `normal` in Redis too).
-  std::vector<std::string> words = Words(config_.client_output_buffer_limit);
+  std::vector<std::string_view> words = cmd::SplitWords(config_.client_output_buffer_limit);
   normal_output_limit_ = {};
   for (size_t i = 0; i + 3 < words.size(); i += 4) {
     if (words[i] != "normal") continue;
-    normal_output_limit_.hard_bytes = std::strtoull(words[i + 1].c_str(), nullptr, 10);
-    normal_output_limit_.soft_bytes = std::strtoull(words[i + 2].c_str(), nullptr, 10);
-    normal_output_limit_.soft_seconds = std::strtoll(words[i + 3].c_str(), nullptr, 10);
+    normal_output_limit_.hard_bytes = std::strtoull(std::string(words[i + 1]).c_str(), nullptr, 10);
+    normal_output_limit_.soft_bytes = std::strtoull(std::string(words[i + 2]).c_str(), nullptr, 10);
+    normal_output_limit_.soft_seconds =
+        std::strtoll(std::string(words[i + 3]).c_str(), nullptr, 10);
   }
 }
 
