@@ -465,6 +465,14 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   c->client.conn.query_buffer_free = c->in_cap - c->in_len;
   if (!c->out.empty() || c->client.close_after_reply || c->client.killed || c->close_asap)
     s->Enqueue(c);
+  // libuv reads a stream up to 32 times in a row while its buffer keeps filling, so a client
+  // pouring in a pipeline (redis-cli --pipe) could hold the loop for 2 MB of requests. One full
+  // buffer per loop turn instead: pause, and Flush resumes reading before the next poll.
+  if (n == buf->len && c->reading) {
+    uv_read_stop(stream);
+    c->reading = false;
+    s->Enqueue(c);
+  }
   if (s->shutdown_requested_) s->DoShutdown();
 }
 
@@ -579,7 +587,12 @@ void Server::Flush(Connection* c) {
     }
   }
   c->client.conn.output_buffer_bytes = 0;
-  if (c->client.close_after_reply || c->client.killed) CloseConnection(c);
+  if (c->client.close_after_reply || c->client.killed) {
+    CloseConnection(c);
+    return;
+  }
+  // Reading paused for the rest of the last loop turn (OnRead) starts again here.
+  if (!c->reading && uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
 }
 
 void Server::AfterWrite(uv_write_t* req, int status) {
