@@ -32,8 +32,7 @@ Engine::Impl::Impl(const Clock& c, int dbs)
       databases(dbs),
       rng(RandomSeed()),
       index(&slots, RandomSeed()),
-      tables(static_cast<size_t>(dbs)),
-      wheel(&slots, c.NowMs()) {
+      tables(static_cast<size_t>(dbs)) {
   for (int i = 0; i < dbs; ++i) {
     db_to_table.push_back(i);
     table_to_db.push_back(i);
@@ -68,15 +67,14 @@ void Engine::Impl::Touch(Id id, int64_t now_ms) {
   char* e = E(id);
   Store32(e + kOffAccess, static_cast<uint32_t>(std::max<int64_t>(0, now_ms / 1000)));
   lru.MoveToHead(id);
-  if (HasTtl(e)) vol.MoveToHead(id);
 }
 
 void Engine::Impl::Compact() {
   arena.Compact([&](const char* from, char* to) {
-    // The id of the moved entry from its LRU neighbour: prev's next, or the LRU tail.
-    const Id prev = Load32(from + kOffPrev);
-    const Id id = prev ? Load32(E(prev) + kOffNext) : lru.tail();
+    const Id id = IdOf(from);
     slots.Put(id, to);
+    // The page it moved to now holds its deadline.
+    if (HasTtl(to)) NoteDeadline(id, to, Load64(Parse(to).ttl + kTtlDeadline));
   });
 }
 
@@ -333,10 +331,6 @@ void Engine::FlushDb(int db) {
   m.index.ForEachId(ks, [&](Id id) {
     char* e = m.E(id);
     m.lru.Unlink(id);
-    if (HasTtl(e)) {
-      m.vol.Unlink(id);
-      m.wheel.Remove(id);
-    }
     m.arena.Free(e);
     m.slots.Release(id);
     --m.total_keys;
@@ -345,6 +339,7 @@ void Engine::FlushDb(int db) {
   m.index.Clear(ks);
   if (m.total_keys == 0) {
     m.slots.Clear();
+    m.expiry.Clear();  // before the arena unmaps the pages its records point to
     m.arena.Reset();
   }
   if (m.observer) m.observer->OnDbFlushed(db);
@@ -459,8 +454,10 @@ size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_w
   const auto start = std::chrono::steady_clock::now();
   bool timed_out = false;
   size_t examined = 0;
+  // Reclaiming leaves holes that CompactOnExit fills after the budgeted work (a move costs
+  // about a third of a reclaim), so reclaiming gets three quarters of the budget.
   const size_t reclaimed =
-      m.ProcessPending(now_ms, std::max<int64_t>(0, budget_us), &timed_out, &examined);
+      m.ReclaimDue(now_ms, std::max<int64_t>(0, budget_us) * 3 / 4, &timed_out, &examined);
   // Incremental rehash (and shrinking) with what is left of the budget, at most 1 ms.
   const auto rehash_limit =
       std::min(start + std::chrono::microseconds(std::max<int64_t>(0, budget_us)),
@@ -481,7 +478,7 @@ size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_w
   const double current_perc =
       examined ? static_cast<double>(reclaimed) * 100.0 / static_cast<double>(examined) : 0;
   m.stats.expired_stale_perc = current_perc * 0.05 + m.stats.expired_stale_perc * 0.95;
-  if (more_work) *more_work = timed_out || m.wheel.HasPending();
+  if (more_work) *more_work = timed_out || m.HasDueRecord(now_ms);
   return reclaimed;
 }
 

@@ -1,8 +1,9 @@
 // Engine::Impl: the state behind the Engine facade and the operations its files share. The
 // pieces are separate: entries live in the EntryArena (entry_arena.h) addressed by id, each db
-// is a Keyspace of the HashIndex (hash_table.h), recency is two LruLists (lru_list.h) and
-// deadlines are filed in the ExpiryWheel (expiry_wheel.h). entries.cc keeps them consistent as
-// entries are created, rewritten and removed; eviction.cc picks victims; engine.cc is the API.
+// is a Keyspace of the HashIndex (hash_table.h), recency is one LruList (lru_list.h) and
+// deadlines are filed per arena page in the ExpiryIndex (expiry_index.h). entries.cc keeps
+// them consistent as entries are created, rewritten and removed; expiry.cc reclaims due keys;
+// eviction.cc picks victims; engine.cc is the API.
 #pragma once
 
 #include <algorithm>
@@ -14,7 +15,7 @@
 #include "src/engine/engine.h"
 #include "src/engine/entry_arena.h"
 #include "src/engine/entry_layout.h"
-#include "src/engine/expiry_wheel.h"
+#include "src/engine/expiry_index.h"
 #include "src/engine/hash_table.h"
 #include "src/engine/lru_list.h"
 
@@ -42,9 +43,8 @@ struct Engine::Impl {
   std::vector<internal::Keyspace> tables;
   std::vector<int> db_to_table;
   std::vector<int> table_to_db;
-  internal::LruList<internal::HeaderLinks> lru{internal::HeaderLinks{&slots}};    // every key
-  internal::LruList<internal::TrailerLinks> vol{internal::TrailerLinks{&slots}};  // with TTL
-  internal::ExpiryWheel wheel;
+  internal::LruList<internal::HeaderLinks> lru{internal::HeaderLinks{&slots}};  // every key
+  internal::ExpiryIndex expiry;
   uint64_t total_keys = 0;
   uint64_t total_volatile = 0;
   uint64_t cycle_us_total = 0;
@@ -62,6 +62,11 @@ struct Engine::Impl {
     if (!internal::HasTtl(e)) return false;
     return internal::Load64(internal::Parse(e).ttl + internal::kTtlDeadline) < now_ms;
   }
+  // The id of a live entry, from its LRU neighbour: prev's next, or the LRU tail.
+  Id IdOf(const char* e) const {
+    const Id prev = internal::Load32(e + internal::kOffPrev);
+    return prev ? internal::Load32(E(prev) + internal::kOffNext) : lru.tail();
+  }
   std::string_view KeyOf(Id id) const {
     internal::Parsed p = internal::Parse(E(id));
     return {p.key, p.key_len};
@@ -70,14 +75,15 @@ struct Engine::Impl {
   int TableOfDb(int db) const { return db_to_table[static_cast<size_t>(db)]; }
   bool ValidDb(int db) const { return db >= 0 && db < databases; }
   internal::Keyspace& KeyspaceOf(int table) { return tables[static_cast<size_t>(table)]; }
-  // Records an access: the access time, the head of both LRU lists.
+  // Records an access: the access time, the LRU head.
   void Touch(Id id, int64_t now_ms);
 
   // ---- Memory ----
   uint64_t used_memory() const {
     return sizeof(Impl) + tables.capacity() * sizeof(internal::Keyspace) +
            (db_to_table.capacity() + table_to_db.capacity()) * sizeof(int) +
-           arena.overhead_bytes() + arena.entry_bytes() + index.bytes() + slots.bytes();
+           arena.overhead_bytes() + arena.entry_bytes() + index.bytes() + slots.bytes() +
+           expiry.bytes();
   }
   bool OverMemory() const {
     return limits.maxmemory_bytes != 0 && used_memory() > limits.maxmemory_bytes;
@@ -110,8 +116,20 @@ struct Engine::Impl {
                 bool keep_value = false, size_t new_len = 0, size_t slack = 0);
   // The live entry for `key` in `table`; an expired one is reclaimed (counted) first.
   Id FindLive(int table, std::string_view key, int64_t now_ms, uint64_t* hash_out = nullptr);
-  // Reclaims due keys from the wheel (see ExpiryWheel::ReclaimDue).
-  size_t ProcessPending(int64_t now_ms, int64_t budget_us, bool* timed_out, size_t* examined_out);
+
+  // ---- Expiry (expiry.cc) ----
+  // Files entry `id` (at `e`, with a TTL) under `deadline_ms` in the expiry index. A small
+  // entry only lowers its page's minimum if needed; a large one gets a record, so call it for
+  // a large entry only when its deadline changed or it just became large.
+  void NoteDeadline(Id id, char* e, int64_t deadline_ms);
+  // Whether an index record still stands for something (expiry_index.h).
+  bool RecordValid(const internal::ExpiryRecord& r) const;
+  // Pops the due records (deadline < now_ms) and reclaims the expired keys of their units for
+  // at most budget_us (< 0: no limit); returns how many. *timed_out: the budget ran out with
+  // due records left; *examined_out: TTL entries looked at.
+  size_t ReclaimDue(int64_t now_ms, int64_t budget_us, bool* timed_out, size_t* examined_out);
+  // Drops invalid records from the top; true if a due one remains.
+  bool HasDueRecord(int64_t now_ms);
 
   // ---- Eviction (eviction.cc) ----
   // Evicts until used_memory() <= maxmemory, never `protect`; false if still over.
@@ -123,15 +141,27 @@ struct Engine::Impl {
   bool EnforceMaxKeys(int64_t now_ms);
 
  private:
-  void AddVolatileBookkeeping(Id id, int table, int64_t deadline_ms);
-  void DropVolatileBookkeeping(Id id, int table, int64_t deadline_ms);
+  void AddVolatileCount(int table, int64_t deadline_ms);
+  void DropVolatileCount(int table, int64_t deadline_ms);
   bool Eligible(Id id, int table_filter, Id protect) const {
     return id != protect && (table_filter < 0 || TableOf(E(id)) == table_filter);
   }
+  bool AnyVolatile(int table_filter) const {
+    return table_filter < 0 ? total_volatile > 0
+                            : tables[static_cast<size_t>(table_filter)].volatile_keys > 0;
+  }
   Id WalkLru(int table_filter, Id protect) const;
-  Id WalkVolatile(int table_filter, Id protect) const;
-  Id RandomLiveId(bool volatile_only, int table_filter, Id protect);
-  Id SoonestVolatile(int64_t now_ms, int table_filter, Id protect);
+  // The least recently used eligible key with a TTL within the oldest `limit` keys; kNil if none.
+  Id WalkVolatile(int table_filter, Id protect, size_t limit) const;
+  Id RandomLiveId(int table_filter, Id protect);
+  // A random eligible key with a TTL: a random index record, then a random TTL entry of its
+  // unit; kNil after a few misses.
+  Id RandomVolatile(int table_filter, Id protect);
+  // The best of kVolatileSamples random keys with a TTL by `better(a, b)`, else the LRU walk.
+  template <typename Better>
+  Id SampleVolatile(int table_filter, Id protect, Better&& better);
+  Id VolatileLru(int table_filter, Id protect);
+  Id SoonestVolatile(int table_filter, Id protect);
   Id FindVictim(int64_t now_ms, int table_filter, Id protect);
   // An expired victim is reclaimed as expired, anything else counts as evicted.
   void RemoveVictim(Id id, int64_t now_ms) {

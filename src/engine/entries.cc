@@ -1,6 +1,6 @@
 // Engine::Impl's entry operations (see engine_impl.h): creating, rewriting and removing an
-// entry while keeping every structure that links it (hash chain, both LRU lists, the expiry
-// wheel, the per-db TTL sums) and the observer in step.
+// entry while keeping every structure that links it (hash chain, the LRU list, the expiry
+// index, the per-db TTL sums) and the observer in step.
 #include <algorithm>
 #include <cstring>
 
@@ -27,31 +27,29 @@ char* WriteHead(char* e, int table, bool ttl, std::string_view key, size_t value
 
 }  // namespace
 
-void Engine::Impl::AddVolatileBookkeeping(Id id, int table, int64_t deadline_ms) {
+void Engine::Impl::AddVolatileCount(int table, int64_t deadline_ms) {
   Keyspace& ks = KeyspaceOf(table);
   ++ks.volatile_keys;
   ks.deadline_sum_ms += deadline_ms;
   ++total_volatile;
-  vol.PushHead(id);
-  wheel.Add(id, deadline_ms);
 }
 
-void Engine::Impl::DropVolatileBookkeeping(Id id, int table, int64_t deadline_ms) {
+void Engine::Impl::DropVolatileCount(int table, int64_t deadline_ms) {
   Keyspace& ks = KeyspaceOf(table);
   --ks.volatile_keys;
   ks.deadline_sum_ms -= deadline_ms;
   --total_volatile;
-  vol.Unlink(id);
-  wheel.Remove(id);
 }
 
 void Engine::Impl::ChangeDeadline(Id id, int64_t deadline_ms) {
-  char* t = Parse(E(id)).ttl;
+  char* e = E(id);
+  char* t = Parse(e).ttl;
   const int64_t old_deadline = Load64(t + kTtlDeadline);
-  Keyspace& ks = KeyspaceOf(TableOf(E(id)));
+  if (old_deadline == deadline_ms) return;
+  Keyspace& ks = KeyspaceOf(TableOf(e));
   ks.deadline_sum_ms += static_cast<Int128>(deadline_ms) - old_deadline;
   Store64(t + kTtlDeadline, deadline_ms);
-  wheel.Reschedule(id, deadline_ms);
+  NoteDeadline(id, e, deadline_ms);
 }
 
 Id Engine::Impl::CreateEntry(int table, std::string_view key, uint64_t h, std::string_view value,
@@ -72,7 +70,10 @@ Id Engine::Impl::CreateEntry(int table, std::string_view key, uint64_t h, std::s
   index.Insert(ks, id, h);
   ++total_keys;
   lru.PushHead(id);
-  if (ttl) AddVolatileBookkeeping(id, table, deadline_ms);
+  if (ttl) {
+    AddVolatileCount(table, deadline_ms);
+    NoteDeadline(id, e, deadline_ms);
+  }
   return id;
 }
 
@@ -85,7 +86,7 @@ void Engine::Impl::RemoveEntry(Id id, Removal kind) {
   index.Remove(ks, id, index.Hash(key));
   --total_keys;
   lru.Unlink(id);
-  if (p.ttl) DropVolatileBookkeeping(id, table, Load64(p.ttl + kTtlDeadline));
+  if (p.ttl) DropVolatileCount(table, Load64(p.ttl + kTtlDeadline));
   if (kind == Removal::kExpired) ++stats.expired_keys;
   if (kind == Removal::kEvicted) ++stats.evicted_keys;
   Notify(kind, table, key);
@@ -109,14 +110,7 @@ char* Engine::Impl::Rewrite(Id id, std::string_view key, std::string_view value,
   const bool old_ttl = op.ttl != nullptr;
   const bool new_ttl = deadline_ms != kNoExpiry;
   const size_t vlen = keep_value ? new_len : value.size();
-  char ttl_block[kTtlBytes];
-  if (old_ttl) std::memcpy(ttl_block, op.ttl, kTtlBytes);
-  if (old_ttl && (!new_ttl || deadline_ms != old_deadline)) {
-    // Leave the wheel now (links still in `old`); re-filed below with the new deadline.
-    DropVolatileBookkeeping(id, table, old_deadline);
-    std::memcpy(ttl_block, op.ttl, kTtlBytes);
-  }
-  const bool was_volatile_linked = old_ttl && new_ttl && deadline_ms == old_deadline;
+  const bool old_large_ttl = old_ttl && IsLarge(old);
   const size_t need = EntrySize(key.size(), vlen, new_ttl);
   const size_t usable = EntryArena::Capacity(old);
   const bool old_large = IsLarge(old);
@@ -165,12 +159,13 @@ char* Engine::Impl::Rewrite(Id id, std::string_view key, std::string_view value,
   }
   e[kOffFlags] = static_cast<char>(static_cast<uint8_t>(e[kOffFlags]) | value_bits);
   Parsed np = Parse(e);
+  if (old_ttl) DropVolatileCount(table, old_deadline);
   if (new_ttl) {
-    if (was_volatile_linked) {
-      std::memcpy(np.ttl, ttl_block, kTtlBytes);
-    } else {
-      Store64(np.ttl + kTtlDeadline, deadline_ms);
-      AddVolatileBookkeeping(id, table, deadline_ms);
+    Store64(np.ttl + kTtlDeadline, deadline_ms);
+    AddVolatileCount(table, deadline_ms);
+    // A large entry's record (by id) still stands if it was large with the same deadline.
+    if (!IsLarge(e) || !old_large_ttl || deadline_ms != old_deadline) {
+      NoteDeadline(id, e, deadline_ms);
     }
   }
   return np.value;
@@ -213,13 +208,6 @@ void Engine::Impl::MaybeGrow(Keyspace& ks) {
     return limits.maxmemory_bytes == 0 ||
            used_memory() + new_bucket_bytes <= limits.maxmemory_bytes;
   });
-}
-
-size_t Engine::Impl::ProcessPending(int64_t now_ms, int64_t budget_us, bool* timed_out,
-                                    size_t* examined_out) {
-  return wheel.ReclaimDue(
-      now_ms, budget_us, [&](Id id) { RemoveEntry(id, Removal::kExpired); }, timed_out,
-      examined_out);
 }
 
 }  // namespace lrukv::engine

@@ -1,21 +1,61 @@
-// EntryArena (see entry_arena.h): size-class allocation, large entries, spare pages.
+// EntryArena (see entry_arena.h): size-class allocation, large entries, aligned pages carved
+// from slabs, spare pages.
 #include "src/engine/entry_arena.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
 
 namespace lrukv::engine::internal {
 
 EntryArena::EntryArena() : classes_(kMaxSmallEntry / 8 + 1) {
   for (size_t k = 1; k < classes_.size(); ++k) {
     classes_[k].slot_bytes = static_cast<uint32_t>(k * 8);
-    classes_[k].per_page = static_cast<uint32_t>(kArenaPageBytes / (k * 8));
+    classes_[k].per_page = static_cast<uint32_t>((kArenaPageBytes - kPageHeaderBytes) / (k * 8));
   }
 }
+
+EntryArena::~EntryArena() { Reset(); }
 
 size_t EntryArena::Capacity(char* e) {
   if (IsLarge(e)) return malloc_usable_size(e);
   Parsed p = Parse(e);
   return RoundUp8(EntrySize(p.key_len, p.value_len, p.ttl != nullptr));
+}
+
+char* EntryArena::NewPage(size_t size_class, uint32_t index) {
+  if (free_pages_.empty()) {
+    // Map a slab with room to align it, then unmap the unaligned head and tail.
+    const size_t span = kSlabBytes + kArenaPageBytes;
+    void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<uintptr_t>(raw);
+    const uintptr_t aligned = (start + kArenaPageBytes - 1) & ~uintptr_t{kArenaPageBytes - 1};
+    if (aligned > start) munmap(raw, aligned - start);
+    const uintptr_t end = start + span;
+    if (end > aligned + kSlabBytes) {
+      munmap(reinterpret_cast<void*>(aligned + kSlabBytes), end - aligned - kSlabBytes);
+    }
+    char* slab = reinterpret_cast<char*>(aligned);
+    slabs_.push_back(slab);
+    for (size_t off = kSlabBytes; off > 0; off -= kArenaPageBytes) {
+      free_pages_.push_back(slab + off - kArenaPageBytes);  // lowest address popped first
+    }
+  }
+  char* page = free_pages_.back();
+  free_pages_.pop_back();
+  auto* header = reinterpret_cast<PageHeader*>(page);
+  header->min_deadline_ms = kNoDeadline;
+  header->index = index;
+  header->size_class = static_cast<uint16_t>(size_class);
+  header->unused = 0;
+  arena_bytes_ += kArenaPageBytes;
+  return page;
+}
+
+void EntryArena::ReturnPage(char* page) {
+  madvise(page, kArenaPageBytes, MADV_DONTNEED);  // reads as zeros: size_class 0, not in use
+  free_pages_.push_back(page);
+  arena_bytes_ -= kArenaPageBytes;
 }
 
 char* EntryArena::Alloc(size_t bytes) {
@@ -27,21 +67,17 @@ char* EntryArena::Alloc(size_t bytes) {
     e[kOffFlags] = static_cast<char>(kFlagLarge);
     return e;
   }
-  SizeClass& c = classes_[RoundUp8(bytes) / 8];
+  const size_t k = RoundUp8(bytes) / 8;
+  SizeClass& c = classes_[k];
   if (!c.holes.empty()) {
     e = c.holes.back();
     c.holes.pop_back();
   } else {
-    const uint64_t i = c.count++;
+    const uint64_t i = c.count;
     if (i / c.per_page >= c.pages.size()) {
-      char* page = static_cast<char*>(std::malloc(kArenaPageBytes));
-      if (!page) {
-        --c.count;
-        throw std::bad_alloc();
-      }
-      c.pages.push_back(page);
-      arena_bytes_ += kArenaPageBytes;
+      c.pages.push_back(NewPage(k, static_cast<uint32_t>(c.pages.size())));
     }
+    ++c.count;
     e = c.SlotAddr(i);
   }
   entry_bytes_ += c.slot_bytes;
@@ -73,22 +109,25 @@ void EntryArena::Free(char* e) {
 void EntryArena::ReleaseSparePages(SizeClass& c) {
   const uint64_t needed_pages = (c.count + c.per_page - 1) / c.per_page;
   while (c.pages.size() > needed_pages + 1) {
-    std::free(c.pages.back());
+    ReturnPage(c.pages.back());
     c.pages.pop_back();
-    arena_bytes_ -= kArenaPageBytes;
   }
 }
 
 void EntryArena::Reset() {
   for (SizeClass& c : classes_) {
-    for (char* page : c.pages) std::free(page);
-    arena_bytes_ -= c.pages.size() * kArenaPageBytes;
     c.pages.clear();
     c.pages.shrink_to_fit();
     c.holes.clear();
     c.holes.shrink_to_fit();
     c.count = 0;
   }
+  for (char* slab : slabs_) munmap(slab, kSlabBytes);
+  slabs_.clear();
+  slabs_.shrink_to_fit();
+  free_pages_.clear();
+  free_pages_.shrink_to_fit();
+  arena_bytes_ = 0;
   has_holes_ = false;
 }
 

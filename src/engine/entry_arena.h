@@ -4,6 +4,7 @@
 // format itself is entry_layout.h's; who links to whom (lists, chains) is not known here.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -83,18 +84,44 @@ class SlotTable {
 
 // ---- Entry arena ----
 // Entries up to kMaxSmallEntry bytes live in size classes of 8-byte steps, packed densely in
-// pages: class 6 holds 48-byte entries, 341 per 16 KiB page. A freed slot becomes a hole; at
-// the end of a mutating call (never inside one, so pointers taken there stay valid) the last
-// entry of the class moves into each hole, so a class never holds more than its live entries
-// plus one partly used page and one spare. Bigger entries are malloc'd alone.
+// 16 KiB pages: class 6 holds 48-byte entries, 341 per page after the page's 16-byte header.
+// A freed slot becomes a hole; at the end of a mutating call (never inside one, so pointers
+// taken there stay valid) the last entry of the class moves into each hole, so a class never
+// holds more than its live entries plus one partly used page and one spare. Bigger entries
+// are malloc'd alone.
+//
+// Pages are 16 KiB-aligned, carved from 1 MiB slabs mapped once, so an entry's page header
+// is at (address & ~16383). A page the classes give back is returned to the kernel
+// (MADV_DONTNEED: it leaves RSS) and kept for reuse; its header then reads size_class 0. Slabs
+// stay mapped until Reset, so a stale pointer to a page can always be read.
 inline constexpr size_t kMaxSmallEntry = 512;
 inline constexpr size_t kArenaPageBytes = 16384;
+inline constexpr size_t kPageHeaderBytes = 16;
+inline constexpr size_t kSlabBytes = 1 << 20;
+inline constexpr int64_t kNoDeadline = INT64_MAX;  // PageHeader::min_deadline_ms: no TTL entry
 inline size_t RoundUp8(size_t n) { return (n + 7) & ~size_t{7}; }
+
+// The first bytes of every arena page.
+struct PageHeader {
+  // Conservative: <= the deadline of every TTL entry on the page (it may be too early, as
+  // entries leave or get later deadlines, never too late); kNoDeadline when it holds none
+  // known. The expiry index (expiry_index.h) files the page under this value.
+  int64_t min_deadline_ms;
+  uint32_t index;       // position of the page in its class's page list
+  uint16_t size_class;  // slot_bytes / 8; 0 = not in use by any class
+  uint16_t unused;
+};
+static_assert(sizeof(PageHeader) == kPageHeaderBytes);
+
+inline PageHeader* PageOf(const char* e) {
+  return reinterpret_cast<PageHeader*>(reinterpret_cast<uintptr_t>(e) &
+                                       ~static_cast<uintptr_t>(kArenaPageBytes - 1));
+}
 
 class EntryArena {
  public:
   EntryArena();
-  ~EntryArena() { Reset(); }
+  ~EntryArena();
   EntryArena(const EntryArena&) = delete;
   EntryArena& operator=(const EntryArena&) = delete;
 
@@ -114,13 +141,38 @@ class EntryArena {
   // are still intact then) so the caller can repoint the entry's id.
   template <typename Fn>
   void Compact(Fn&& relocated);
-  // Forgets every small entry (the caller has dropped every reference to them).
+  // Forgets every small entry (the caller has dropped every reference to them and to their
+  // pages) and unmaps the slabs.
   void Reset();
+
+  // ---- Pages, for the expiry index ----
+  // Whether `page` (any page pointer ever handed out, even a returned one) is in use.
+  static bool InUse(const PageHeader* page) { return page->size_class != 0; }
+  // Slots [0, n) of a page in use hold entries or holes (IsFreeSlot); the rest are unused.
+  size_t SlotsInUse(const PageHeader* page) const {
+    const SizeClass& c = classes_[page->size_class];
+    const uint64_t first = uint64_t{page->index} * c.per_page;
+    if (c.count <= first) return 0;
+    return static_cast<size_t>(std::min<uint64_t>(c.per_page, c.count - first));
+  }
+  char* Slot(PageHeader* page, size_t i) const {
+    return reinterpret_cast<char*>(page) + kPageHeaderBytes +
+           i * classes_[page->size_class].slot_bytes;
+  }
 
   // malloc_usable_size of large entries + slot bytes of small ones.
   uint64_t entry_bytes() const { return entry_bytes_; }
   uint64_t page_bytes() const { return arena_bytes_; }  // pages of the size classes
-  uint64_t overhead_bytes() const { return classes_.capacity() * sizeof(SizeClass); }
+  // The class table, page lists, and the header of every page in use.
+  uint64_t overhead_bytes() const {
+    uint64_t page_lists = 0;
+    for (const SizeClass& c : classes_) {
+      page_lists += (c.pages.capacity() + c.holes.capacity()) * sizeof(char*);
+    }
+    return classes_.capacity() * sizeof(SizeClass) + page_lists +
+           (slabs_.capacity() + free_pages_.capacity()) * sizeof(char*) +
+           arena_bytes_ / kArenaPageBytes * kPageHeaderBytes;
+  }
 
  private:
   struct SizeClass {
@@ -129,11 +181,17 @@ class EntryArena {
     uint64_t count = 0;  // slots [0, count) are live entries or holes
     uint32_t slot_bytes = 0;
     uint32_t per_page = 0;
-    char* SlotAddr(uint64_t i) const { return pages[i / per_page] + (i % per_page) * slot_bytes; }
+    char* SlotAddr(uint64_t i) const {
+      return pages[i / per_page] + kPageHeaderBytes + (i % per_page) * slot_bytes;
+    }
   };
   void ReleaseSparePages(SizeClass& c);
+  char* NewPage(size_t size_class, uint32_t index);
+  void ReturnPage(char* page);
 
   std::vector<SizeClass> classes_;
+  std::vector<char*> slabs_;       // 1 MiB each, 16 KiB-aligned
+  std::vector<char*> free_pages_;  // pages of the slabs no class uses (not resident)
   uint64_t entry_bytes_ = 0;
   uint64_t arena_bytes_ = 0;
   bool has_holes_ = false;

@@ -8,9 +8,11 @@
 //   offset  4  u32 LRU prev id (older)       offset 18  u8  flags (kFlagTtl, kFlagLarge, ...)
 //   offset  8  u32 LRU next id (newer)       offset 19  varint key_len, varint value_len
 //   offset 12  u32 last access, unix seconds then key bytes, value bytes
-//   [if kFlagTtl: 24-byte trailer: i64 deadline_ms, u32 vprev, u32 vnext, u32 wprev, u32 wnext]
+//   [if kFlagTtl: 8-byte trailer: i64 deadline_ms]
 //
-// = 19 + 1 + 1 + 11 + 16 = 48 bytes, a slot of the 48-byte size class of the entry arena.
+// = 19 + 1 + 1 + 11 + 16 = 48 bytes, a slot of the 48-byte size class of the entry arena;
+// with a TTL 56 bytes, a slot of the 56-byte class. The trailer holds no links: expiry is
+// indexed per arena page (expiry_index.h), not per key.
 #pragma once
 
 #include <cstddef>
@@ -40,12 +42,8 @@ inline constexpr uint8_t kFlagHint = 8;     // EntryView::value_hint
 inline constexpr uint8_t kValueBits = kFlagInPlace | kFlagHint;
 inline constexpr uint8_t kFlagHole = 0xFF;     // a freed slot waiting for compaction
 inline constexpr uint8_t kFlagTrimmed = 0xFE;  // a freed slot already cut off the class's end
-inline constexpr size_t kTtlBytes = 24;
+inline constexpr size_t kTtlBytes = 8;
 inline constexpr size_t kTtlDeadline = 0;
-inline constexpr size_t kTtlVPrev = 8;
-inline constexpr size_t kTtlVNext = 12;
-inline constexpr size_t kTtlWPrev = 16;
-inline constexpr size_t kTtlWNext = 20;
 
 inline uint32_t Load32(const char* p) {
   uint32_t v;
@@ -124,6 +122,8 @@ inline Parsed Parse(char* e) {
 }
 
 inline bool HasTtl(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) & kFlagTtl; }
+// A slot that holds no entry (a hole, or trimmed off its class's end).
+inline bool IsFreeSlot(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) >= 0xFE; }
 inline bool IsLarge(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) & kFlagLarge; }
 
 }  // namespace lrukv::engine::internal

@@ -1,7 +1,9 @@
 // Eviction: the policy names, and how Engine::Impl picks victims to get back under maxmemory
-// and maxkeys (exact LRU over either list, random ids, soonest deadline from the wheel).
+// and maxkeys (exact LRU for allkeys-lru; for volatile-* the LRU walk, the expiry index and
+// Redis-style sampling).
 // Expired keys met as victims count as expired, the rest as evicted.
 #include <algorithm>
+#include <cstdint>
 
 #include "src/engine/engine_impl.h"
 
@@ -10,8 +12,13 @@ namespace lrukv::engine {
 using namespace internal;  // NOLINT: the engine's own internals
 
 namespace {
-// Candidates examined per wheel list when looking for the soonest deadline (volatile-ttl).
-constexpr int kTtlCandidatesPerList = 64;
+// volatile-lru walks this many of the oldest keys for one with a TTL before sampling.
+constexpr size_t kVolatileLruWalk = 1024;
+// Keys with a TTL sampled by volatile-lru (and volatile-ttl when the soonest is not eligible),
+// as Redis's maxmemory-samples default.
+constexpr int kVolatileSamples = 5;
+// Index records tried when picking one random key with a TTL.
+constexpr int kVolatileProbes = 16;
 }  // namespace
 
 // ---- Policies ----
@@ -55,63 +62,134 @@ Id Engine::Impl::WalkLru(int table_filter, Id protect) const {
   return kNil;
 }
 
-Id Engine::Impl::WalkVolatile(int table_filter, Id protect) const {
-  for (Id id = vol.tail(); id; id = vol.Newer(id)) {
-    if (Eligible(id, table_filter, protect)) return id;
+Id Engine::Impl::WalkVolatile(int table_filter, Id protect, size_t limit) const {
+  for (Id id = lru.tail(); id && limit > 0; id = lru.Newer(id), --limit) {
+    if (HasTtl(E(id)) && Eligible(id, table_filter, protect)) return id;
   }
   return kNil;
 }
 
-Id Engine::Impl::RandomLiveId(bool volatile_only, int table_filter, Id protect) {
+Id Engine::Impl::RandomLiveId(int table_filter, Id protect) {
   const Id first = slots.first();
   const Id end = slots.end();
   if (end <= first) return kNil;
   for (int i = 0; i < kRandomProbes; ++i) {
     const Id id = first + static_cast<Id>(rng() % (end - first));
-    if (!slots.IsLive(id) || !Eligible(id, table_filter, protect)) continue;
-    if (volatile_only && !HasTtl(E(id))) continue;
-    return id;
+    if (slots.IsLive(id) && Eligible(id, table_filter, protect)) return id;
   }
-  return volatile_only ? WalkVolatile(table_filter, protect) : WalkLru(table_filter, protect);
+  return WalkLru(table_filter, protect);
 }
 
-// Picks the soonest deadline: exact to the millisecond on level 0, the best of up to
-// kTtlCandidatesPerList entries on a coarser slot.
-Id Engine::Impl::SoonestVolatile(int64_t now_ms, int table_filter, Id protect) {
-  ProcessPending(now_ms, /*budget_us=*/-1, nullptr, nullptr);
-  auto best_in = [&](Id s) -> Id {
-    Id best = kNil;
-    int64_t best_deadline = 0;
-    int seen = 0;
-    for (Id id = wheel.First(s); id != s && seen < kTtlCandidatesPerList; id = wheel.Next(id)) {
+Id Engine::Impl::RandomVolatile(int table_filter, Id protect) {
+  for (int probe = 0; probe < kVolatileProbes && !expiry.empty(); ++probe) {
+    const ExpiryRecord& r = expiry.at(rng() % expiry.size());
+    if (r.large()) {
+      const Id id = r.id();
+      if (slots.IsLive(id) && IsLarge(E(id)) && HasTtl(E(id)) &&
+          Eligible(id, table_filter, protect)) {
+        return id;
+      }
+      continue;
+    }
+    PageHeader* page = r.page();
+    if (!EntryArena::InUse(page)) continue;
+    // A uniform pick among the page's eligible TTL entries (reservoir of one).
+    Id pick = kNil;
+    uint64_t seen = 0;
+    for (size_t i = 0, n = arena.SlotsInUse(page); i < n; ++i) {
+      char* e = arena.Slot(page, i);
+      if (IsFreeSlot(e) || !HasTtl(e)) continue;
+      const Id id = IdOf(e);
       if (!Eligible(id, table_filter, protect)) continue;
-      ++seen;
-      const int64_t d = Deadline(id);
-      if (!best || d < best_deadline) {
-        best = id;
-        best_deadline = d;
+      if (rng() % ++seen == 0) pick = id;
+    }
+    if (pick) return pick;
+  }
+  return kNil;
+}
+
+template <typename Better>
+Id Engine::Impl::SampleVolatile(int table_filter, Id protect, Better&& better) {
+  Id best = kNil;
+  for (int i = 0; i < kVolatileSamples; ++i) {
+    const Id id = RandomVolatile(table_filter, protect);
+    if (id && (!best || better(id, best))) best = id;
+  }
+  if (best) return best;
+  // Nothing found at random (keys with a TTL are rare, or only ineligible ones are indexed
+  // nearby): the exact walk.
+  return WalkVolatile(table_filter, protect, SIZE_MAX);
+}
+
+Id Engine::Impl::VolatileLru(int table_filter, Id protect) {
+  if (!AnyVolatile(table_filter)) return kNil;
+  if (Id id = WalkVolatile(table_filter, protect, kVolatileLruWalk)) return id;
+  return SampleVolatile(table_filter, protect, [&](Id a, Id b) {
+    return Load32(E(a) + kOffAccess) < Load32(E(b) + kOffAccess);
+  });
+}
+
+// The soonest deadline: makes the heap's top exact (rescanning the page it names until the
+// recorded minimum is the page's true one), then takes that page's soonest key.
+Id Engine::Impl::SoonestVolatile(int table_filter, Id protect) {
+  if (!AnyVolatile(table_filter)) return kNil;
+  while (!expiry.empty()) {
+    const ExpiryRecord r = expiry.top();
+    if (!RecordValid(r)) {
+      expiry.Pop();
+      continue;
+    }
+    if (r.large()) {
+      if (Eligible(r.id(), table_filter, protect)) return r.id();
+      break;
+    }
+    PageHeader* page = r.page();
+    int64_t true_min = kNoDeadline;
+    Id best = kNil;
+    int64_t best_deadline = kNoDeadline;
+    for (size_t i = 0, n = arena.SlotsInUse(page); i < n; ++i) {
+      char* e = arena.Slot(page, i);
+      if (IsFreeSlot(e) || !HasTtl(e)) continue;
+      const int64_t d = Load64(Parse(e).ttl + kTtlDeadline);
+      true_min = std::min(true_min, d);
+      if (d < best_deadline) {
+        const Id id = IdOf(e);
+        if (Eligible(id, table_filter, protect)) {
+          best = id;
+          best_deadline = d;
+        }
       }
     }
-    return best;
-  };
-  if (Id id = wheel.FindInLists(best_in)) return id;
-  return WalkVolatile(table_filter, protect);
+    if (true_min != r.deadline_ms) {  // stale-early minimum: file the true one and look again
+      expiry.Pop();
+      page->min_deadline_ms = true_min;
+      if (true_min != kNoDeadline) expiry.Push({true_min, r.unit});
+      continue;
+    }
+    if (best && best_deadline == true_min) return best;
+    break;  // the soonest key is protected or in another db
+  }
+  return SampleVolatile(table_filter, protect,
+                        [&](Id a, Id b) { return Deadline(a) < Deadline(b); });
 }
 
 Id Engine::Impl::FindVictim(int64_t now_ms, int table_filter, Id protect) {
+  (void)now_ms;
   switch (limits.policy) {
     case EvictionPolicy::kNoEviction:
       return kNil;
     case EvictionPolicy::kAllKeysLru:
       return WalkLru(table_filter, protect);
     case EvictionPolicy::kVolatileLru:
-      return WalkVolatile(table_filter, protect);
+      return VolatileLru(table_filter, protect);
     case EvictionPolicy::kAllKeysRandom:
-      return RandomLiveId(false, table_filter, protect);
+      return RandomLiveId(table_filter, protect);
     case EvictionPolicy::kVolatileRandom:
-      return RandomLiveId(true, table_filter, protect);
+      if (!AnyVolatile(table_filter)) return kNil;
+      if (Id id = RandomVolatile(table_filter, protect)) return id;
+      return WalkVolatile(table_filter, protect, SIZE_MAX);
     case EvictionPolicy::kVolatileTtl:
-      return SoonestVolatile(now_ms, table_filter, protect);
+      return SoonestVolatile(table_filter, protect);
   }
   return kNil;
 }

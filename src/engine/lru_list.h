@@ -1,6 +1,6 @@
 // An intrusive doubly linked list over entry ids, newest at the head: O(1) unlink, push and
 // touch, no allocation. The links live inside the entries; a Links type says where. The engine
-// keeps two: every key (links in the entry header) and keys with a TTL (links in the trailer).
+// keeps one: every key, links in the entry header.
 #pragma once
 
 #include "src/engine/entry_arena.h"
@@ -59,16 +59,6 @@ struct HeaderLinks {
   Id Next(Id id) const { return Load32(slots->Get(id) + kOffNext); }
   void SetPrev(Id id, Id v) const { Store32(slots->Get(id) + kOffPrev, v); }
   void SetNext(Id id, Id v) const { Store32(slots->Get(id) + kOffNext, v); }
-};
-
-// Links in the TTL trailer (kTtlVPrev, kTtlVNext): the LRU order of keys with a deadline.
-struct TrailerLinks {
-  const SlotTable* slots;
-  char* Ttl(Id id) const { return Parse(slots->Get(id)).ttl; }
-  Id Prev(Id id) const { return Load32(Ttl(id) + kTtlVPrev); }
-  Id Next(Id id) const { return Load32(Ttl(id) + kTtlVNext); }
-  void SetPrev(Id id, Id v) const { Store32(Ttl(id) + kTtlVPrev, v); }
-  void SetNext(Id id, Id v) const { Store32(Ttl(id) + kTtlVNext, v); }
 };
 
 }  // namespace lrukv::engine::internal
