@@ -74,8 +74,13 @@ def start(cmd):
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def finish(proc, cmd):
-    out, err = proc.communicate()
+def finish(proc, cmd, timeout_s=900):
+    try:
+        out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise BenchOutputError(f"{' '.join(cmd)} did not finish within {timeout_s} s")
     if proc.returncode != 0:
         raise BenchOutputError(f"{' '.join(cmd)} exited {proc.returncode}:\n{err[-2000:]}")
     return parse(out, " ".join(cmd))
