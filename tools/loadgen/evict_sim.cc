@@ -96,7 +96,8 @@ int RunEvictSim(Options& opts) {
   opts.RejectUnused();
   if (fill < 0 && maxmemory > 0 && value_size > 0) fill = 3 * maxmemory / value_size;
   if (universe <= 0 || value_size < 0 || fill < 0 || gets < 0 || pipeline < 0 || zipf_s < 0) {
-    std::fprintf(stderr, "loadgen evict-sim: bad options (--fill, or --maxmemory and --value-size)\n");
+    std::fprintf(stderr,
+                 "loadgen evict-sim: bad options (--fill, or --maxmemory and --value-size)\n");
     return 2;
   }
 

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "-h" || mode == "--help" || mode.empty()) {
     std::fprintf(stderr,
-                 "usage: lrukv-loadgen probe|grow|expire-load|gen-pipe|evict-sim [--name value]...\n"
+                 "usage: lrukv-loadgen probe|grow|expire-load|gen-pipe|evict-sim "
+                 "[--name value]...\n"
                  "(see tools/loadgen/main.cc for every mode's options)\n");
     return mode.empty() ? 2 : 0;
   }

@@ -54,14 +54,16 @@ bool PipelinedSend(Conn& conn, int64_t count, int64_t batch, double rate_per_s, 
   double batch_ns = paced ? static_cast<double>(batch) * 1e9 / rate_per_s : 0;
   int64_t start_ns = MonoNs();
   int64_t batches_queued = 0;
+  auto due_ns = [&] {  // when the next batch is due (paced only)
+    return start_ns + static_cast<int64_t>(static_cast<double>(batches_queued) * batch_ns);
+  };
   while (stats->replies < count) {
     int64_t now_ns = MonoNs();
     // Queue every batch that is due (paced) or that fits in the window (unpaced).
     while (stats->sent < count) {
       if (paced) {
-        int64_t due_ns = start_ns + static_cast<int64_t>(static_cast<double>(batches_queued) * batch_ns);
-        if (due_ns > now_ns) break;
-        stats->max_late_ns = std::max(stats->max_late_ns, now_ns - due_ns);
+        if (due_ns() > now_ns) break;
+        stats->max_late_ns = std::max(stats->max_late_ns, now_ns - due_ns());
       } else if (stats->sent - stats->replies + batch > window) {
         break;
       }
@@ -77,10 +79,10 @@ bool PipelinedSend(Conn& conn, int64_t count, int64_t batch, double rate_per_s, 
     // resolution, so pacing neither spins nor rounds to milliseconds).
     int64_t wait_ns = 1'000'000'000;
     if (paced && stats->sent < count) {
-      int64_t due_ns = start_ns + static_cast<int64_t>(static_cast<double>(batches_queued) * batch_ns);
-      wait_ns = std::max<int64_t>(0, due_ns - MonoNs());
+      wait_ns = std::max<int64_t>(0, due_ns() - MonoNs());
     }
-    timespec wait{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
+    timespec wait{static_cast<time_t>(wait_ns / 1'000'000'000),
+                  static_cast<long>(wait_ns % 1'000'000'000)};
     pollfd p{conn.fd(), static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
     if (ppoll(&p, 1, &wait, nullptr) < 0) continue;
     if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
