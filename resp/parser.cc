@@ -38,6 +38,22 @@ size_t FindTerminator(const char* data, size_t from, size_t len, char target, si
   return end;
 }
 
+// The common length line, read without searching: data[from..] is a positive count written
+// without leading zeros and ended by a '\r' inside the buffer ("3\r" of "$3\r\n"). Returns the
+// '\r''s offset and sets *value; kNotFound for anything else (a sign, a zero, 18+ digits, other
+// bytes, the line not all here yet), which the exact path (FindTerminator, ParseInt64) then
+// handles, errors included. Where this succeeds the exact path finds the same '\r' and value.
+size_t ScanShortLength(const char* data, size_t from, size_t len, int64_t* value) {
+  if (from >= len || data[from] < '1' || data[from] > '9') return kNotFound;
+  const size_t limit = std::min(len, from + 18);
+  int64_t v = 0;
+  size_t i = from;
+  for (; i < limit && data[i] >= '0' && data[i] <= '9'; ++i) v = v * 10 + (data[i] - '0');
+  if (i >= limit || data[i] != '\r') return kNotFound;
+  *value = v;
+  return i;
+}
+
 // Parses a decimal integer exactly as Redis's string2ll accepts it: optional '-', no '+', no
 // leading zeros (so "-0" and "01" fail), fewer than 21 bytes, within int64_t.
 bool ParseInt64(const char* s, size_t n, int64_t* out) {
@@ -140,15 +156,19 @@ ParseStatus RequestParser::Parse(const char* data, size_t len) {
 ParseStatus RequestParser::ParseMultibulk(const char* data, size_t len) {
   int64_t n = 0;
   if (state_ == State::kMultibulkLen) {
-    size_t cr = FindTerminator(data, scan_, len, '\r', &scan_);
-    if (cr == kNotFound) {
-      if (len > limits_.max_inline_len) return Fail(err::kProtoTooBigMultibulk);
-      return ParseStatus::kNeedMore;
+    size_t cr = ScanShortLength(data, 1, len, &n);
+    const bool scanned = cr != kNotFound;
+    if (!scanned) {
+      cr = FindTerminator(data, scan_, len, '\r', &scan_);
+      if (cr == kNotFound) {
+        if (len > limits_.max_inline_len) return Fail(err::kProtoTooBigMultibulk);
+        return ParseStatus::kNeedMore;
+      }
     }
     scan_ = cr;
     // Redis only asks for one byte after the '\r'; it never checks that byte is '\n'.
     if (cr + 2 > len) return ParseStatus::kNeedMore;
-    if (!ParseInt64(data + 1, cr - 1, &n) || n > limits_.max_multibulk_len) {
+    if ((!scanned && !ParseInt64(data + 1, cr - 1, &n)) || n > limits_.max_multibulk_len) {
       return Fail(err::kProtoInvalidMultibulkLen);
     }
     if (n > kUnauthMaxArgs && limits_.auth_required) return Fail(err::kProtoUnauthMultibulkLen);
@@ -166,16 +186,20 @@ ParseStatus RequestParser::ParseMultibulk(const char* data, size_t len) {
 
   while (multibulk_remaining_ > 0) {
     if (state_ == State::kBulkLen) {
-      size_t cr = FindTerminator(data, scan_, len, '\r', &scan_);
-      if (cr == kNotFound) {
-        if (len - pos_ > limits_.max_inline_len) return Fail(err::kProtoTooBigBulk);
-        return ParseStatus::kNeedMore;
+      size_t cr = ScanShortLength(data, pos_ + 1, len, &n);
+      const bool scanned = cr != kNotFound;
+      if (!scanned) {
+        cr = FindTerminator(data, scan_, len, '\r', &scan_);
+        if (cr == kNotFound) {
+          if (len - pos_ > limits_.max_inline_len) return Fail(err::kProtoTooBigBulk);
+          return ParseStatus::kNeedMore;
+        }
       }
       scan_ = cr;
       if (cr + 2 > len) return ParseStatus::kNeedMore;
       // The '$' is checked only once the whole line is here, as Redis does.
       if (data[pos_] != '$') return Fail(err::ProtoExpectedDollar(data[pos_]));
-      if (!ParseInt64(data + pos_ + 1, cr - pos_ - 1, &n) || n < 0 ||
+      if ((!scanned && !ParseInt64(data + pos_ + 1, cr - pos_ - 1, &n)) || n < 0 ||
           static_cast<uint64_t>(n) > limits_.max_bulk_len) {
         return Fail(err::kProtoInvalidBulkLen);
       }

@@ -71,7 +71,8 @@ struct ClientState {
   bool close_after_reply = false;  // QUIT, CLIENT KILL of self, protocol errors
   bool killed = false;             // closed by CLIENT KILL from another client
 
-  std::string last_command = "NULL";  // "cmd" in CLIENT LIST: the last command's name
+  // "cmd" in CLIENT LIST: the last command's name (a CommandSpec's, which outlives clients).
+  std::string_view last_command = "NULL";
   ConnectionInfo conn;
 
   WatchGuard watch_guard;  // keep last: destroyed first, while `watched` is still intact

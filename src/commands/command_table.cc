@@ -86,10 +86,14 @@ double TicksPerUs() { return 1.0; }
 uint64_t TicksToUs(uint64_t ticks) { return ticks; }
 #endif
 
-CommandStat& StatFor(ServerContext& server, std::string_view name) {
+CommandStat& StatFor(ServerContext& server, const CommandSpec& spec) {
+  const uint64_t epoch = server.counters.command_stats_epoch;
+  if (spec.stat_row_epoch == epoch) return *spec.stat_row;
   auto& stats = server.counters.command_stats;
-  auto it = stats.find(name);
-  if (it == stats.end()) it = stats.emplace(std::string(name), CommandStat{}).first;
+  auto it = stats.find(spec.name);
+  if (it == stats.end()) it = stats.emplace(std::string(spec.name), CommandStat{}).first;
+  spec.stat_row = &it->second;
+  spec.stat_row_epoch = epoch;
   return it->second;
 }
 
@@ -99,7 +103,7 @@ CommandStat& StatFor(ServerContext& server, std::string_view name) {
 void Reject(ServerContext& server, ClientState& client, const CommandSpec* spec,
             std::string_view error, resp::ReplyWriter& reply) {
   if (client.in_multi) client.multi_error = true;
-  if (spec != nullptr) ++StatFor(server, spec->name).rejected_calls;
+  if (spec != nullptr) ++StatFor(server, *spec).rejected_calls;
   if (spec != nullptr && spec->name == "exec") {
     DiscardTransaction(server, client);
     std::string_view reason = error;
@@ -154,14 +158,40 @@ void CommandTable::Register(CommandSpec spec) {
   }
   it = by_name_.emplace(std::move(key), std::move(spec)).first;
   ordered_.push_back(&it->second);
+  RebuildIndex();
+}
+
+// FNV-1a over the bytes with bit 0x20 set, which lower-cases letters; other bytes may fold
+// together too, which only costs a probe: Find compares the name itself.
+uint64_t CommandTable::FoldedNameHash(std::string_view name) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : name) {
+    h ^= static_cast<uint8_t>(c | 0x20);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Registration happens at startup only, so the index is simply rebuilt for each row.
+void CommandTable::RebuildIndex() {
+  size_t size = 16;
+  while (size < ordered_.size() * 4) size *= 2;
+  index_.assign(size, nullptr);
+  for (const CommandSpec* spec : ordered_) {
+    size_t slot = FoldedNameHash(spec->name) & (size - 1);
+    while (index_[slot] != nullptr) slot = (slot + 1) & (size - 1);
+    index_[slot] = spec;
+  }
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  if (name.size() > kMaxNameLen) return nullptr;
-  char lower[kMaxNameLen];
-  for (size_t i = 0; i < name.size(); ++i) lower[i] = ToLower(name[i]);
-  auto it = by_name_.find(std::string_view(lower, name.size()));
-  return it == by_name_.end() ? nullptr : &it->second;
+  if (index_.empty() || name.size() > kMaxNameLen) return nullptr;
+  const size_t mask = index_.size() - 1;
+  for (size_t slot = FoldedNameHash(name) & mask;; slot = (slot + 1) & mask) {
+    const CommandSpec* spec = index_[slot];
+    if (spec == nullptr) return nullptr;
+    if (EqualsIgnoreCase(spec->name, name)) return spec;
+  }
 }
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& parent, std::string_view sub) {
@@ -204,7 +234,7 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
   // A counter that went backwards (another CPU's) counts as no time rather than ~forever.
   const uint64_t elapsed_us = end_ticks > start_ticks ? TicksToUs(end_ticks - start_ticks) : 0;
 
-  CommandStat& stat = StatFor(server, spec.name);
+  CommandStat& stat = StatFor(server, spec);
   ++stat.calls;
   stat.usec += elapsed_us;
   ++server.counters.total_commands_processed;
@@ -264,7 +294,7 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
              resp::err::UnknownCommand(args[0], args.data() + 1, args.size() - 1), reply);
       break;
     }
-    client.last_command.assign(spec->name);
+    client.last_command = spec->name;
 
     // ---- Checks, in Redis 7.0's order ----
     if (!ArityOk(spec->arity, args.size())) {

@@ -19,6 +19,7 @@
 namespace lrukv::cmd {
 
 struct ServerContext;
+struct CommandStat;
 
 // Command flags, as Redis names them in COMMAND INFO.
 enum CommandFlag : uint32_t {
@@ -58,6 +59,10 @@ struct CommandSpec {
   std::string_view summary;         // COMMAND DOCS summary
   std::string_view since;           // COMMAND DOCS since, "1.0.0"
   std::vector<CommandSpec> subcommands = {};  // CONFIG GET, CLIENT LIST, ... ("config|get")
+  // The command's INFO commandstats row, found once per ServerCounters::command_stats_epoch
+  // rather than by a map lookup on every call (CallCommand's business only).
+  mutable CommandStat* stat_row = nullptr;
+  mutable uint64_t stat_row_epoch = 0;
 };
 
 // One registration-table row: a CommandSpec with these fields and no subcommands. Arguments
@@ -83,7 +88,8 @@ class CommandTable {
   // form "client|list": a subcommand registered as "list" is renamed to "<parent>|list".
   // Rows never move once registered, so CommandSpec pointers stay valid for the table's life.
   void Register(CommandSpec spec);
-  // Case-insensitive; nullptr when unknown. Allocates nothing.
+  // Case-insensitive; nullptr when unknown. Allocates nothing: an open-addressing index over
+  // a case-folding hash, so the name is compared in place instead of lower-cased first.
   const CommandSpec* Find(std::string_view name) const;
   // The subcommand of `parent` named `sub` (case-insensitive, "list" finds "client|list");
   // nullptr when unknown.
@@ -95,9 +101,13 @@ class CommandTable {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  static uint64_t FoldedNameHash(std::string_view name);
+  void RebuildIndex();
+
   // key: lower-case name
   std::unordered_map<std::string, CommandSpec, NameHash, std::equal_to<>> by_name_;
   std::vector<const CommandSpec*> ordered_;
+  std::vector<const CommandSpec*> index_;  // linear probing, a power of two >= 4x the rows
   std::deque<std::string> owned_names_;  // backing text of renamed subcommands (stable)
 };
 

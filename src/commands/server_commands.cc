@@ -133,6 +133,7 @@ void CmdConfigResetStat(CommandContext& ctx) {
   server.counters.total_commands_processed = 0;
   server.counters.total_error_replies = 0;
   server.counters.command_stats.clear();
+  ++server.counters.command_stats_epoch;
   server.counters.error_stats.clear();
   server.counters.used_memory_peak = server.engine.used_memory();
   server.control.ResetStats();

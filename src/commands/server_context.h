@@ -79,6 +79,9 @@ struct ServerCounters {
   uint64_t used_memory_peak = 0;  // highest engine.used_memory() INFO has seen, bytes
   // std::less<>: the Dispatcher finds rows by string_view without allocating.
   std::map<std::string, CommandStat, std::less<>> command_stats;  // key: "get", "config|get"
+  // Bumped whenever command_stats is cleared: a CommandSpec's cached pointer to its row is
+  // trusted only while the epoch it was taken in is current (map rows never move otherwise).
+  uint64_t command_stats_epoch = 1;
   std::map<std::string, uint64_t, std::less<>> error_stats;  // key: error code, "ERR", "WRONGTYPE"
 };
 
