@@ -154,10 +154,12 @@ struct Engine::Impl {
   // The least recently used eligible key with a TTL within the oldest `limit` keys; kNil if none.
   Id WalkVolatile(int table_filter, Id protect, size_t limit) const;
   Id RandomLiveId(int table_filter, Id protect);
-  // A random eligible key with a TTL: a random index record, then a random TTL entry of its
-  // unit; kNil after a few misses.
-  Id RandomVolatile(int table_filter, Id protect);
-  // The best of kVolatileSamples random keys with a TTL by `better(a, b)`, else the LRU walk.
+  // An eligible key with a TTL from a random index record's unit: the best of the unit's
+  // eligible TTL entries by better(a, b), or with `better` = nullptr a uniform pick among
+  // them; kNil after kVolatileProbes records without one.
+  template <typename Better>
+  Id PickVolatile(int table_filter, Id protect, Better&& better);
+  // The best by `better` of the picks from kVolatileSamples random units, else the LRU walk.
   template <typename Better>
   Id SampleVolatile(int table_filter, Id protect, Better&& better);
   Id VolatileLru(int table_filter, Id protect);

@@ -20,7 +20,8 @@ namespace lrukv::engine::internal {
 // ---- Slot table: id -> entry pointer, in pages so growth never copies a big array ----
 class SlotTable {
  public:
-  static constexpr uint32_t kPageShift = 14;  // 16384 ids (128 KiB) per page
+  // 4096 ids (32 KiB) per page: growth never copies, and a small keyspace wastes little.
+  static constexpr uint32_t kPageShift = 12;
   static constexpr uint32_t kPageIds = 1u << kPageShift;
 
   explicit SlotTable(Id first_id) : first_id_(first_id), next_unused_(first_id) {}

@@ -4,6 +4,7 @@
 // Expired keys met as victims count as expired, the rest as evicted.
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "src/engine/engine_impl.h"
 
@@ -80,7 +81,9 @@ Id Engine::Impl::RandomLiveId(int table_filter, Id protect) {
   return WalkLru(table_filter, protect);
 }
 
-Id Engine::Impl::RandomVolatile(int table_filter, Id protect) {
+template <typename Better>
+Id Engine::Impl::PickVolatile(int table_filter, Id protect, Better&& better) {
+  constexpr bool kUniform = std::is_same_v<std::decay_t<Better>, std::nullptr_t>;
   for (int probe = 0; probe < kVolatileProbes && !expiry.empty(); ++probe) {
     const ExpiryRecord& r = expiry.at(rng() % expiry.size());
     if (r.large()) {
@@ -93,7 +96,6 @@ Id Engine::Impl::RandomVolatile(int table_filter, Id protect) {
     }
     PageHeader* page = r.page();
     if (!EntryArena::InUse(page)) continue;
-    // A uniform pick among the page's eligible TTL entries (reservoir of one).
     Id pick = kNil;
     uint64_t seen = 0;
     for (size_t i = 0, n = arena.SlotsInUse(page); i < n; ++i) {
@@ -101,7 +103,11 @@ Id Engine::Impl::RandomVolatile(int table_filter, Id protect) {
       if (IsFreeSlot(e) || !HasTtl(e)) continue;
       const Id id = IdOf(e);
       if (!Eligible(id, table_filter, protect)) continue;
-      if (rng() % ++seen == 0) pick = id;
+      if constexpr (kUniform) {
+        if (rng() % ++seen == 0) pick = id;  // reservoir of one
+      } else {
+        if (!pick || better(id, pick)) pick = id;
+      }
     }
     if (pick) return pick;
   }
@@ -112,7 +118,7 @@ template <typename Better>
 Id Engine::Impl::SampleVolatile(int table_filter, Id protect, Better&& better) {
   Id best = kNil;
   for (int i = 0; i < kVolatileSamples; ++i) {
-    const Id id = RandomVolatile(table_filter, protect);
+    const Id id = PickVolatile(table_filter, protect, better);
     if (id && (!best || better(id, best))) best = id;
   }
   if (best) return best;
@@ -186,7 +192,7 @@ Id Engine::Impl::FindVictim(int64_t now_ms, int table_filter, Id protect) {
       return RandomLiveId(table_filter, protect);
     case EvictionPolicy::kVolatileRandom:
       if (!AnyVolatile(table_filter)) return kNil;
-      if (Id id = RandomVolatile(table_filter, protect)) return id;
+      if (Id id = PickVolatile(table_filter, protect, nullptr)) return id;
       return WalkVolatile(table_filter, protect, SIZE_MAX);
     case EvictionPolicy::kVolatileTtl:
       return SoonestVolatile(table_filter, protect);

@@ -35,8 +35,12 @@ constexpr size_t kKeepBufferBytes = 64 * 1024;
 constexpr size_t kMaxPendingOutputBytes = 64 * 1024 * 1024;
 // File descriptors kept in reserve beyond maxclients (listeners, logs, dumps), as Redis.
 constexpr uint64_t kReservedFds = 32;
-// Share of each expiry tick the active expiry may spend, percent (Redis: 25).
-constexpr int64_t kExpireBudgetPct = 25;
+// Share of wall time the active expiry may take while keys are due, percent. It runs in
+// slices of at most kExpireSliceUs (reclaiming and the compaction after it), each followed
+// by a pause that lets clients be served: with 50, a 1 ms slice then a 1 ms pause, so a
+// client waits at most about one slice (Redis: 25% of a 100 ms tick, up to 25 ms at once).
+constexpr int64_t kExpireBudgetPct = 50;
+constexpr int64_t kExpireSliceUs = 1000;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
 // Redis keeps a client's first reply bytes in a fixed 16 KiB buffer (PROTO_REPLY_CHUNK_BYTES)
@@ -857,11 +861,13 @@ void Server::OnExpireTimer(uv_timer_t* handle) {
   int64_t tick_ms = 1000 / std::max(1, s->config_.hz);
   bool more = false;
   if (s->config_.active_expire_enabled) {
-    int64_t budget_us = tick_ms * 1000 * kExpireBudgetPct / 100;
-    s->engine_.ActiveExpireCycle(s->clock_.NowMs(), budget_us, &more);
+    s->engine_.ActiveExpireCycle(s->clock_.NowMs(), kExpireSliceUs, &more);
   }
-  // Adaptive: with a backlog of stale keys, come back after a quarter tick instead of a tick.
-  s->ScheduleExpire(static_cast<uint64_t>(more ? std::max<int64_t>(1, tick_ms / 4) : tick_ms));
+  // With due keys left, the next slice after a pause (whole milliseconds, at least 1) in
+  // which the loop serves clients; otherwise the next tick.
+  const int64_t pause_ms =
+      std::max<int64_t>(1, kExpireSliceUs * (100 - kExpireBudgetPct) / kExpireBudgetPct / 1000);
+  s->ScheduleExpire(static_cast<uint64_t>(more ? pause_ms : tick_ms));
 }
 
 void Server::OnCronTimer(uv_timer_t* handle) {
