@@ -106,6 +106,17 @@ int RunEvictSim(Options& opts) {
   std::string value(static_cast<size_t>(value_size), 'x');
   char key_buf[32];
 
+  {
+    Conn check(host, port);
+    int64_t server_maxmemory = InfoField(InfoCall(check, "memory"), "maxmemory");
+    if (server_maxmemory != maxmemory) {  // the fill and the report assume the server's limit
+      std::fprintf(stderr,
+                   "loadgen evict-sim: warning: the server's maxmemory is %lld, not --maxmemory "
+                   "%lld\n",
+                   static_cast<long long>(server_maxmemory), static_cast<long long>(maxmemory));
+    }
+  }
+
   int64_t t0 = MonoNs();
   PipelineStats fill_stats;
   {
