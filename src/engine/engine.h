@@ -118,6 +118,13 @@ class Engine {
   const Limits& limits() const;
   void SetObserver(KeyspaceObserver* observer);  // nullptr: none
 
+  // A hint before a batch of lookups in `db` (a pipelined batch of requests): starts loading
+  // the memory those lookups and their LRU touches will read, level by level (buckets, slot
+  // cells, entries, recency neighbours), so their cache misses overlap instead of following
+  // one another. Changes nothing; at most kMaxPrefetchKeys keys are looked at.
+  static constexpr size_t kMaxPrefetchKeys = 32;
+  void Prefetch(int db, std::span<const std::string_view> keys) const;
+
   // ---- The only read entrance: lazy expiry, LRU touch, hit/miss counters ----
   std::optional<EntryView> Lookup(int db, std::string_view key, int64_t now_ms,
                                   uint32_t flags = kLookupDefault);

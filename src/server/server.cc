@@ -16,6 +16,7 @@
 
 #include "resp/errors.h"
 #include "resp/reply_writer.h"
+#include "resp/request_peek.h"
 #include "src/commands/arg_parse.h"
 #include "src/server/log.h"
 
@@ -487,10 +488,35 @@ void Server::KeepUnparsed(Connection* c, const char* data, size_t len) {
   c->in_len = len;
 }
 
+// How many requests of a batch are peeked for prefetching, and their arguments at most.
+constexpr size_t kPeekRequests = 16;
+constexpr size_t kPeekArgs = 64;
+
+void Server::PrefetchBatchKeys(Connection* c, const char* data, size_t len) {
+  resp::PeekedRequest requests[kPeekRequests];
+  std::string_view args[kPeekArgs];
+  const size_t n = resp::PeekRequests(data, len, config_.proto_max_bulk_len, requests, args);
+  if (n < 2) return;  // a lone request has no other misses to overlap with
+  std::string_view keys[engine::Engine::kMaxPrefetchKeys];
+  size_t n_keys = 0;
+  for (size_t r = 0; r < n && n_keys < std::size(keys); ++r) {
+    const std::string_view* argv = args + requests[r].first;
+    const int argc = static_cast<int>(requests[r].count);
+    const cmd::CommandSpec* spec = table_.Find(argv[0]);
+    if (spec == nullptr || spec->first_key <= 0) continue;
+    const int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
+    const int step = std::max(1, spec->key_step);
+    for (int k = spec->first_key; k <= last && k < argc && n_keys < std::size(keys); k += step)
+      keys[n_keys++] = argv[k];
+  }
+  engine_.Prefetch(c->client.db, std::span<const std::string_view>(keys, n_keys));
+}
+
 size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
   resp::ReplyWriter writer(&c->out, c->client.protocol);
   size_t pos = 0;
   executing_ = c;
+  PrefetchBatchKeys(c, data, len);
   c->client.conn.query_buffer_free = (data == shared_in_.get() ? kSharedReadBytes : c->in_cap) - len;
   while (pos < len) {
     if (c->client.close_after_reply || c->client.killed || c->close_asap || shutdown_requested_)
