@@ -5,6 +5,8 @@
 #include <malloc.h>
 #include <sys/mman.h>
 
+#include <algorithm>
+
 namespace lrukv::engine::internal {
 
 EntryArena::EntryArena() : classes_(kMaxSmallEntry / 8 + 1) {
@@ -23,7 +25,10 @@ size_t EntryArena::Capacity(char* e) {
 }
 
 char* EntryArena::NewPage(size_t size_class, uint32_t index) {
-  if (free_pages_.empty()) {
+  if (!unpurged_pages_.empty()) {  // still resident: no page faults
+    free_pages_.push_back(unpurged_pages_.back());  // the order of the rest is kept
+    unpurged_pages_.pop_back();
+  } else if (free_pages_.empty()) {
     // Map a slab with room to align it, then unmap the unaligned head and tail.
     const size_t span = kSlabBytes + kArenaPageBytes;
     void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -53,9 +58,30 @@ char* EntryArena::NewPage(size_t size_class, uint32_t index) {
 }
 
 void EntryArena::ReturnPage(char* page) {
-  madvise(page, kArenaPageBytes, MADV_DONTNEED);  // reads as zeros: size_class 0, not in use
-  free_pages_.push_back(page);
+  reinterpret_cast<PageHeader*>(page)->size_class = 0;  // not in use
+  unpurged_pages_.push_back(page);
+  unpurged_sorted_ = false;
   arena_bytes_ -= kArenaPageBytes;
+}
+
+size_t EntryArena::PurgeFreeRun() {
+  if (unpurged_pages_.empty()) return 0;
+  if (!unpurged_sorted_) {
+    std::sort(unpurged_pages_.begin(), unpurged_pages_.end());
+    unpurged_sorted_ = true;
+  }
+  // The last run of adjacent pages (at most a slab, as slabs need not be adjacent).
+  constexpr auto kSlabPages = static_cast<std::ptrdiff_t>(kSlabBytes / kArenaPageBytes);
+  auto first = unpurged_pages_.end() - 1;
+  while (first != unpurged_pages_.begin() && *(first - 1) == *first - kArenaPageBytes &&
+         unpurged_pages_.end() - first < kSlabPages) {
+    --first;
+  }
+  const auto n = static_cast<size_t>(unpurged_pages_.end() - first);
+  madvise(*first, n * kArenaPageBytes, MADV_DONTNEED);
+  free_pages_.insert(free_pages_.end(), first, unpurged_pages_.end());
+  unpurged_pages_.erase(first, unpurged_pages_.end());
+  return n;
 }
 
 char* EntryArena::Alloc(size_t bytes) {
@@ -122,11 +148,20 @@ void EntryArena::Reset() {
     c.holes.shrink_to_fit();
     c.count = 0;
   }
-  for (char* slab : slabs_) munmap(slab, kSlabBytes);
+  // One munmap per run of adjacent slabs (each call flushes the TLB).
+  std::sort(slabs_.begin(), slabs_.end());
+  for (size_t i = 0; i < slabs_.size();) {
+    size_t j = i + 1;
+    while (j < slabs_.size() && slabs_[j] == slabs_[j - 1] + kSlabBytes) ++j;
+    munmap(slabs_[i], (j - i) * kSlabBytes);
+    i = j;
+  }
   slabs_.clear();
   slabs_.shrink_to_fit();
   free_pages_.clear();
   free_pages_.shrink_to_fit();
+  unpurged_pages_.clear();
+  unpurged_pages_.shrink_to_fit();
   arena_bytes_ = 0;
   has_holes_ = false;
 }

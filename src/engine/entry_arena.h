@@ -92,9 +92,10 @@ class SlotTable {
 // are malloc'd alone.
 //
 // Pages are 16 KiB-aligned, carved from 1 MiB slabs mapped once, so an entry's page header
-// is at (address & ~16383). A page the classes give back is returned to the kernel
-// (MADV_DONTNEED: it leaves RSS) and kept for reuse; its header then reads size_class 0. Slabs
-// stay mapped until Reset, so a stale pointer to a page can always be read.
+// is at (address & ~16383). A page the classes give back reads size_class 0 and waits, still
+// resident, for reuse or for PurgeFreePages to return it to the kernel (MADV_DONTNEED, in
+// address runs: one call per page would cost a TLB shootdown each). Slabs stay mapped until
+// Reset, so a stale pointer to a page can always be read.
 inline constexpr size_t kMaxSmallEntry = 512;
 inline constexpr size_t kArenaPageBytes = 16384;
 inline constexpr size_t kPageHeaderBytes = 16;
@@ -145,6 +146,10 @@ class EntryArena {
   // Forgets every small entry (the caller has dropped every reference to them and to their
   // pages) and unmaps the slabs.
   void Reset();
+  // Returns one run of adjacent pages no class uses (at most a slab) to the kernel with one
+  // madvise; how many pages (0: none waiting).
+  size_t PurgeFreeRun();
+  size_t unpurged_pages() const { return unpurged_pages_.size(); }
 
   // ---- Pages, for the expiry index ----
   // Whether `page` (any page pointer ever handed out, even a returned one) is in use.
@@ -171,7 +176,8 @@ class EntryArena {
       page_lists += (c.pages.capacity() + c.holes.capacity()) * sizeof(char*);
     }
     return classes_.capacity() * sizeof(SizeClass) + page_lists +
-           (slabs_.capacity() + free_pages_.capacity()) * sizeof(char*) +
+           (slabs_.capacity() + free_pages_.capacity() + unpurged_pages_.capacity()) *
+               sizeof(char*) +
            arena_bytes_ / kArenaPageBytes * kPageHeaderBytes;
   }
 
@@ -192,7 +198,9 @@ class EntryArena {
 
   std::vector<SizeClass> classes_;
   std::vector<char*> slabs_;       // 1 MiB each, 16 KiB-aligned
-  std::vector<char*> free_pages_;  // pages of the slabs no class uses (not resident)
+  std::vector<char*> free_pages_;      // pages of the slabs no class uses (not resident)
+  std::vector<char*> unpurged_pages_;  // pages no class uses, still resident
+  bool unpurged_sorted_ = true;        // unpurged_pages_ is in address order
   uint64_t entry_bytes_ = 0;
   uint64_t arena_bytes_ = 0;
   bool has_holes_ = false;
