@@ -51,7 +51,7 @@ size_t PeekRequests(const char* data, size_t len, size_t max_bulk_len,
       n_args = first;
       break;
     }
-    requests[n_requests++] = PeekedRequest{first, argc};
+    requests[n_requests++] = PeekedRequest{first, argc, p};
     pos = p;
   }
   return n_requests;

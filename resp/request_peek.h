@@ -10,10 +10,12 @@
 
 namespace lrukv::resp {
 
-// One peeked request: its arguments are args[first, first + count) of the caller's array.
+// One peeked request: its arguments are args[first, first + count) of the caller's array, and
+// it ends (the next request starts) at data[end].
 struct PeekedRequest {
   size_t first;
   size_t count;
+  size_t end;
 };
 
 // Reads up to requests.size() whole multibulk requests from data[0, len), storing their

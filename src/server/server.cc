@@ -492,35 +492,53 @@ void Server::KeepUnparsed(Connection* c, const char* data, size_t len) {
 constexpr size_t kPeekRequests = 16;
 constexpr size_t kPeekArgs = 64;
 
-void Server::PrefetchBatchKeys(Connection* c, const char* data, size_t len) {
+size_t Server::PrefetchBatchKeys(Connection* c, const char* data, size_t len) {
   resp::PeekedRequest requests[kPeekRequests];
   std::string_view args[kPeekArgs];
   const size_t n = resp::PeekRequests(data, len, config_.proto_max_bulk_len, requests, args);
-  if (n < 2) return;  // a lone request has no other misses to overlap with
   std::string_view keys[engine::Engine::kMaxPrefetchKeys];
   size_t n_keys = 0;
-  for (size_t r = 0; r < n && n_keys < std::size(keys); ++r) {
+  size_t covered = 0;
+  for (size_t r = 0; r < n; ++r) {
     const std::string_view* argv = args + requests[r].first;
     const int argc = static_cast<int>(requests[r].count);
     const cmd::CommandSpec* spec = table_.Find(argv[0]);
-    if (spec == nullptr || spec->first_key <= 0) continue;
-    const int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
-    const int step = std::max(1, spec->key_step);
-    for (int k = spec->first_key; k <= last && k < argc && n_keys < std::size(keys); k += step)
-      keys[n_keys++] = argv[k];
+    if (spec != nullptr && spec->first_key > 0) {
+      const int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
+      const int step = std::max(1, spec->key_step);
+      const int first = spec->first_key;
+      const size_t request_keys =
+          last >= first ? static_cast<size_t>(std::min(last, argc - 1) - first) / step + 1 : 0;
+      // A request that does not fit waits for the next batch, unless it is alone (MGET of
+      // 100 keys): then its first keys go.
+      if (n_keys > 0 && n_keys + request_keys > std::size(keys)) break;
+      for (int k = first; k <= last && k < argc && n_keys < std::size(keys); k += step)
+        keys[n_keys++] = argv[k];
+    }
+    covered = requests[r].end;
   }
+  if (n_keys < 2) return 0;  // one key has no other misses to overlap with
   engine_.Prefetch(c->client.db, std::span<const std::string_view>(keys, n_keys));
+  return covered;
 }
 
 size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
   resp::ReplyWriter writer(&c->out, c->client.protocol);
   size_t pos = 0;
   executing_ = c;
-  PrefetchBatchKeys(c, data, len);
+  // Requests before prefetched_to had their keys prefetched; once there is no batch to peek
+  // (a lone or unusual request), the rest of this input runs without.
+  size_t prefetched_to = 0;
+  bool batch = true;
   c->client.conn.query_buffer_free = (data == shared_in_.get() ? kSharedReadBytes : c->in_cap) - len;
   while (pos < len) {
     if (c->client.close_after_reply || c->client.killed || c->close_asap || shutdown_requested_)
       break;
+    if (batch && pos >= prefetched_to) {
+      const size_t covered = PrefetchBatchKeys(c, data + pos, len - pos);
+      batch = covered > 0;
+      prefetched_to = pos + covered;
+    }
     // Before AUTH (requirepass set) the parser caps requests as Redis does; AUTH, HELLO AUTH,
     // RESET and CONFIG SET requirepass change this between requests, so check before each.
     if (c->parser_auth_required != (!c->client.authenticated && !config_.requirepass.empty()))

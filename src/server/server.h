@@ -70,8 +70,9 @@ class Server final : public cmd::ServerControl {
   // Parses and runs every complete request in data[0, len); returns the bytes consumed.
   size_t ProcessInput(Connection* c, const char* data, size_t len);
   // Hands the keys of the whole requests at the front of data[0, len) to Engine::Prefetch
-  // when there are several (a pipelined batch), before the batch runs.
-  void PrefetchBatchKeys(Connection* c, const char* data, size_t len);
+  // when there are several (a pipelined batch, MGET, MSET), before they run. Returns the bytes
+  // of the requests whose keys it handed over; 0 when it handed none.
+  size_t PrefetchBatchKeys(Connection* c, const char* data, size_t len);
   void KeepUnparsed(Connection* c, const char* data, size_t len);
   void Enqueue(Connection* c);
   // Writes what `c` has pending: uv_try_write, then uv_write for the rest. Closes `c` when it is

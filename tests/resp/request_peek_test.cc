@@ -60,6 +60,11 @@ TEST_CASE("a plain pipeline is peeked whole, request by request") {
                       Multibulk({"MSET", "a", "1", "b", "2"});
   const std::vector<Args> peeked = Peek(input);
   REQUIRE(peeked.size() == 3);
+  std::vector<PeekedRequest> requests(16);
+  std::vector<std::string_view> args(64);
+  REQUIRE(PeekRequests(input.data(), input.size(), 1024, requests, args) == 3);
+  CHECK(requests[0].end == Multibulk({"GET", "k1"}).size());
+  CHECK(requests[2].end == input.size());
   CHECK(peeked[0] == Args{"GET", "k1"});
   CHECK(peeked[1] == Args{"SET", "k2", "v"});
   CHECK(peeked[2] == Args{"MSET", "a", "1", "b", "2"});
