@@ -473,6 +473,14 @@ size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_w
   // Pages the arena gave back leave RSS one run (up to a slab) per cycle that has no due keys
   // left: a madvise costs a TLB shootdown, 0.3 ms on a VM, so never during an expiry storm.
   if (!more) m.arena.PurgeFreeRun();
+  // Valid records are at most one per page plus one per large TTL entry: far more means stale
+  // records of deleted keys whose deadlines are still ahead; drop them while idle, and give
+  // back an array that has shrunk (invalid records also leave from the top as they surface).
+  const uint64_t live_bound = m.total_volatile + m.arena.page_bytes() / kArenaPageBytes;
+  if (!more && (m.expiry.size() > 2 * live_bound + kExpiryRebuildSlack ||
+                m.expiry.capacity() > 2 * m.expiry.size() + kExpiryRebuildSlack)) {
+    m.expiry.Rebuild([&](const ExpiryRecord& r) { return m.RecordValid(r); });
+  }
   const auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - start)
                               .count();

@@ -60,6 +60,7 @@ class ExpiryIndex {
   }
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
+  size_t capacity() const { return heap_.capacity(); }
   const ExpiryRecord& top() const { return heap_.front(); }
   const ExpiryRecord& at(size_t i) const { return heap_[i]; }  // any record (sampling)
   ExpiryRecord Pop() {

@@ -228,6 +228,22 @@ TEST_CASE("large entries: TTLs set, moved, removed and grown past 512 bytes expi
   CHECK(engine.stats().expired_keys == 4);
 }
 
+TEST_CASE("large entries: index records of deleted TTL keys are dropped by an idle cycle") {
+  FakeClock clock;
+  Engine engine(clock);
+  const int64_t now = clock.NowMs();
+  const std::string value(600, 'v');  // past 512 bytes: one index record per key
+  for (int i = 0; i < 20'000; ++i) {
+    engine.Set(0, "big:" + std::to_string(i), value, now, {.expire_at_ms = now + 3'600'000});
+  }
+  for (int i = 0; i < 20'000; ++i) engine.Del(0, "big:" + std::to_string(i), now);
+  const uint64_t before = engine.used_memory();
+  for (int i = 0; i < 50; ++i) engine.ActiveExpireCycle(now, 10'000);
+  // The bucket array shrinks (32k buckets, 128 KiB) and the 20k records of 16 bytes (a
+  // 32k-record array, 512 KiB), waiting for deadlines an hour away, are dropped.
+  CHECK(engine.used_memory() + 450'000 < before);
+}
+
 // Fills db 0 with `n` keys of 100-byte values, every `ttl_every`-th with a far TTL.
 void Fill(Engine& engine, int64_t now, int n, int ttl_every) {
   for (int i = 0; i < n; ++i) {
