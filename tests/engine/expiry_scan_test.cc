@@ -1,4 +1,4 @@
-// Active expiry (the timing wheel, budgets, stats) and SCAN's guarantee while the table grows
+// Active expiry (the per-page expiry index, budgets, stats) and SCAN's guarantee while the table grows
 // and shrinks. Time moves only through FakeClock.
 #include <doctest/doctest.h>
 
@@ -21,7 +21,7 @@ size_t DrainExpiry(Engine& engine, int64_t now) {
   return total;
 }
 
-TEST_CASE("active expiry: reclaims every due key exactly, across all wheel levels") {
+TEST_CASE("active expiry: reclaims every due key exactly, deadlines from 1 ms to 60 years away") {
   FakeClock clock;
   Engine engine(clock);
   std::mt19937_64 rng(21);
@@ -121,7 +121,7 @@ TEST_CASE("keys set with a deadline already past are never returned and are recl
   CHECK(engine.stats().expired_keys == 100);
 }
 
-TEST_CASE("TTL changes and deletes leave no stale wheel entry behind") {
+TEST_CASE("TTL changes and deletes leave no stale index entry behind") {
   FakeClock clock;
   Engine engine(clock);
   const int64_t now = clock.NowMs();

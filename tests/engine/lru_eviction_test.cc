@@ -266,7 +266,7 @@ TEST_CASE("volatile-ttl: evicts the soonest deadlines first and never a key with
     const std::string k = "key:" + std::to_string(i);
     SetOptions options;
     if (i % 2 == 0) {
-      // Distinct deadlines from 1 s to ~3 days away, on every wheel level.
+      // Distinct deadlines from 1 s to ~3 days away.
       options.expire_at_ms = now + 1000 + static_cast<int64_t>(rng() % 250'000'000);
       by_deadline.push_back({options.expire_at_ms, {0, k}});
     }
