@@ -25,7 +25,7 @@ size_t EntryArena::Capacity(char* e) {
 }
 
 char* EntryArena::NewPage(size_t size_class, uint32_t index) {
-  if (!unpurged_pages_.empty()) {  // still resident: no page faults
+  if (!unpurged_pages_.empty()) {                   // still resident: no page faults
     free_pages_.push_back(unpurged_pages_.back());  // the order of the rest is kept
     unpurged_pages_.pop_back();
   } else if (free_pages_.empty()) {

@@ -197,7 +197,7 @@ class EntryArena {
   void ReturnPage(char* page);
 
   std::vector<SizeClass> classes_;
-  std::vector<char*> slabs_;       // 1 MiB each, 16 KiB-aligned
+  std::vector<char*> slabs_;           // 1 MiB each, 16 KiB-aligned
   std::vector<char*> free_pages_;      // pages of the slabs no class uses (not resident)
   std::vector<char*> unpurged_pages_;  // pages no class uses, still resident
   bool unpurged_sorted_ = true;        // unpurged_pages_ is in address order

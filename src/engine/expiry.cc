@@ -43,8 +43,8 @@ bool Engine::Impl::HasDueRecord(int64_t now_ms) {
 
 size_t Engine::Impl::ReclaimDue(int64_t now_ms, int64_t budget_us, bool* timed_out,
                                 size_t* examined_out) {
-  const auto limit = std::chrono::steady_clock::now() +
-                     std::chrono::microseconds(std::max<int64_t>(0, budget_us));
+  const auto limit =
+      std::chrono::steady_clock::now() + std::chrono::microseconds(std::max<int64_t>(0, budget_us));
   size_t work = 0;
   // True when the budget is spent (checked every kClockCheckEvery steps of work).
   auto out_of_time = [&] {

@@ -1,5 +1,5 @@
-// Active expiry (the per-page expiry index, budgets, stats) and SCAN's guarantee while the table grows
-// and shrinks. Time moves only through FakeClock.
+// Active expiry (the per-page expiry index, budgets, stats) and SCAN's guarantee while the table
+// grows and shrinks. Time moves only through FakeClock.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -154,7 +154,8 @@ TEST_CASE("SCAN returns every key present throughout while keys are added (growt
   do {
     cursor = engine.Scan(0, cursor, 10, now, [&](const EntryView& v) { seen.emplace(v.key); });
     // Grow the table by 8x during the iteration, so it doubles and rehashes several times.
-    for (int j = 0; j < 60 && added < 8000; ++j) engine.Set(0, "new:" + std::to_string(added++), "v", now);
+    for (int j = 0; j < 60 && added < 8000; ++j)
+      engine.Set(0, "new:" + std::to_string(added++), "v", now);
     ++calls;
   } while (cursor != 0 && calls < 100000);
   CHECK(added == 8000);
@@ -172,7 +173,8 @@ TEST_CASE("SCAN returns every key present throughout while most keys are deleted
   int deleted = 0;
   do {
     cursor = engine.Scan(0, cursor, 20, now, [&](const EntryView& v) { seen.emplace(v.key); });
-    for (int j = 0; j < 400 && deleted < 20000; ++j) engine.Del(0, "tmp:" + std::to_string(deleted++), now);
+    for (int j = 0; j < 400 && deleted < 20000; ++j)
+      engine.Del(0, "tmp:" + std::to_string(deleted++), now);
   } while (cursor != 0);
   for (int i = 0; i < 300; ++i) CHECK(seen.count("keep:" + std::to_string(i)));
 }
@@ -190,8 +192,8 @@ TEST_CASE("SCAN skips expired keys and a full pass on a still table returns each
   std::map<std::string, int> seen;
   uint64_t cursor = 0;
   do {
-    cursor = engine.Scan(0, cursor, 7, now + 6,
-                         [&](const EntryView& v) { ++seen[std::string(v.key)]; });
+    cursor =
+        engine.Scan(0, cursor, 7, now + 6, [&](const EntryView& v) { ++seen[std::string(v.key)]; });
   } while (cursor != 0);
   CHECK(seen.size() == 500);
   for (const auto& [k, n] : seen) CHECK(n == 1);

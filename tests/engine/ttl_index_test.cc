@@ -31,116 +31,120 @@ void Drain(Engine& engine, int64_t now) {
 }
 
 TEST_CASE("expiry index: random SET/EX/EXPIRE/PERSIST/DEL/GET/APPEND and cycles match a model") {
-  FakeClock clock;
-  Engine engine(clock);
-  ExpiryLog log;
-  engine.SetObserver(&log);
-  std::mt19937 rng(4242);
-  struct Model {
-    std::string value;
-    int64_t deadline = kNoExpiry;
-  };
-  std::map<std::string, Model> model;
-  uint64_t expired = 0;
-  auto past = [&](const Model& m, int64_t now) {
-    return m.deadline != kNoExpiry && m.deadline < now;
-  };
-  // Every key the engine reported expired must be past its deadline in the model.
-  auto absorb_log = [&](int64_t now) {
-    for (const std::string& k : log.expired) {
-      auto it = model.find(k);
-      REQUIRE_MESSAGE(it != model.end(), k);
-      REQUIRE_MESSAGE(past(it->second, now), k);
-      model.erase(it);
-      ++expired;
-    }
-    log.expired.clear();
-  };
-  for (int op = 0; op < 6000; ++op) {
-    const int64_t now = clock.NowMs();
-    const std::string k = "key:" + std::to_string(rng() % 400);
-    // Values of several classes, some past the 512-byte small-entry limit.
-    const std::string v(rng() % 10 == 0 ? 600 + rng() % 800 : rng() % 40, 'a' + op % 26);
-    const int64_t deadline = now + 1 + static_cast<int64_t>(rng() % 3000);
-    CAPTURE(op);
-    switch (rng() % 10) {
-      case 0:
-      case 1: {  // GET: never an expired key
-        auto view = engine.Lookup(0, k, now);
-        absorb_log(now);
+  for (const uint32_t seed : {4242u, 7u, 2026u}) {
+    CAPTURE(seed);
+    FakeClock clock;
+    Engine engine(clock);
+    ExpiryLog log;
+    engine.SetObserver(&log);
+    std::mt19937 rng(seed);
+    struct Model {
+      std::string value;
+      int64_t deadline = kNoExpiry;
+    };
+    std::map<std::string, Model> model;
+    uint64_t expired = 0;
+    auto past = [&](const Model& m, int64_t now) {
+      return m.deadline != kNoExpiry && m.deadline < now;
+    };
+    // Every key the engine reported expired must be past its deadline in the model.
+    auto absorb_log = [&](int64_t now) {
+      for (const std::string& k : log.expired) {
         auto it = model.find(k);
-        REQUIRE(view.has_value() == (it != model.end()));
-        if (view) {
-          CHECK(view->value == it->second.value);
-          CHECK(view->expire_at_ms == it->second.deadline);
+        REQUIRE_MESSAGE(it != model.end(), k);
+        REQUIRE_MESSAGE(past(it->second, now), k);
+        model.erase(it);
+        ++expired;
+      }
+      log.expired.clear();
+    };
+    for (int op = 0; op < 6000; ++op) {
+      const int64_t now = clock.NowMs();
+      const std::string k = "key:" + std::to_string(rng() % 400);
+      // Values of several classes, some past the 512-byte small-entry limit.
+      const std::string v(rng() % 10 == 0 ? 600 + rng() % 800 : rng() % 40, 'a' + op % 26);
+      const int64_t deadline = now + 1 + static_cast<int64_t>(rng() % 3000);
+      CAPTURE(op);
+      switch (rng() % 10) {
+        case 0:
+        case 1: {  // GET: never an expired key
+          auto view = engine.Lookup(0, k, now);
+          absorb_log(now);
+          auto it = model.find(k);
+          REQUIRE(view.has_value() == (it != model.end()));
+          if (view) {
+            CHECK(view->value == it->second.value);
+            CHECK(view->expire_at_ms == it->second.deadline);
+          }
+          break;
         }
-        break;
+        case 2:
+          engine.Set(0, k, v, now);
+          absorb_log(now);
+          model[k] = {v, kNoExpiry};
+          break;
+        case 3:
+          engine.Set(0, k, v, now, {.expire_at_ms = deadline});
+          absorb_log(now);
+          model[k] = {v, deadline};
+          break;
+        case 4: {  // EXPIRE, sooner or later than before
+          const bool ok = engine.SetExpire(0, k, deadline, now) == OpStatus::kOk;
+          absorb_log(now);
+          CHECK(ok == (model.count(k) > 0));
+          if (ok) model[k].deadline = deadline;
+          break;
+        }
+        case 5: {  // PERSIST
+          const bool ok = engine.SetExpire(0, k, kNoExpiry, now) == OpStatus::kOk;
+          absorb_log(now);
+          CHECK(ok == (model.count(k) > 0));
+          if (ok) model[k].deadline = kNoExpiry;
+          break;
+        }
+        case 6: {
+          const bool ok = engine.Del(0, k, now);
+          absorb_log(now);
+          CHECK(ok == (model.erase(k) > 0));
+          break;
+        }
+        case 7: {  // APPEND: keeps the TTL, may cross into a large entry
+          const std::string tail(rng() % 300, 'z');
+          auto it = model.find(k);
+          const size_t old =
+              it != model.end() && !past(it->second, now) ? it->second.value.size() : 0;
+          auto grown = engine.ResizeValue(0, k, old + tail.size(), now);
+          absorb_log(now);
+          Model& m = model[k];  // created without a TTL if absent, as the engine does
+          REQUIRE(m.value.size() == old);
+          REQUIRE(grown.size() == old + tail.size());
+          std::copy(tail.begin(), tail.end(), grown.begin() + static_cast<long>(old));
+          m.value += tail;
+          break;
+        }
+        case 8:
+          clock.Advance(static_cast<int64_t>(rng() % 400));
+          break;
+        case 9: {  // a cycle with a small budget reclaims only keys past their deadline
+          engine.ActiveExpireCycle(now, static_cast<int64_t>(rng() % 50));
+          absorb_log(now);
+          break;
+        }
       }
-      case 2:
-        engine.Set(0, k, v, now);
-        absorb_log(now);
-        model[k] = {v, kNoExpiry};
-        break;
-      case 3:
-        engine.Set(0, k, v, now, {.expire_at_ms = deadline});
-        absorb_log(now);
-        model[k] = {v, deadline};
-        break;
-      case 4: {  // EXPIRE, sooner or later than before
-        const bool ok = engine.SetExpire(0, k, deadline, now) == OpStatus::kOk;
-        absorb_log(now);
-        CHECK(ok == (model.count(k) > 0));
-        if (ok) model[k].deadline = deadline;
-        break;
-      }
-      case 5: {  // PERSIST
-        const bool ok = engine.SetExpire(0, k, kNoExpiry, now) == OpStatus::kOk;
-        absorb_log(now);
-        CHECK(ok == (model.count(k) > 0));
-        if (ok) model[k].deadline = kNoExpiry;
-        break;
-      }
-      case 6: {
-        const bool ok = engine.Del(0, k, now);
-        absorb_log(now);
-        CHECK(ok == (model.erase(k) > 0));
-        break;
-      }
-      case 7: {  // APPEND: keeps the TTL, may cross into a large entry
-        const std::string tail(rng() % 300, 'z');
-        auto it = model.find(k);
-        const size_t old = it != model.end() && !past(it->second, now) ? it->second.value.size() : 0;
-        auto grown = engine.ResizeValue(0, k, old + tail.size(), now);
-        absorb_log(now);
-        Model& m = model[k];  // created without a TTL if absent, as the engine does
-        REQUIRE(m.value.size() == old);
-        REQUIRE(grown.size() == old + tail.size());
-        std::copy(tail.begin(), tail.end(), grown.begin() + static_cast<long>(old));
-        m.value += tail;
-        break;
-      }
-      case 8:
-        clock.Advance(static_cast<int64_t>(rng() % 400));
-        break;
-      case 9: {  // a cycle with a small budget reclaims only keys past their deadline
-        engine.ActiveExpireCycle(now, static_cast<int64_t>(rng() % 50));
-        absorb_log(now);
-        break;
+      if (op % 300 == 299) {  // an unlimited cycle: every key past its deadline is gone
+        const int64_t t = clock.NowMs();
+        Drain(engine, t);
+        absorb_log(t);
+        for (const auto& [key, m] : model) REQUIRE_MESSAGE(!past(m, t), key);
+        REQUIRE(engine.DbSize(0) == model.size());
+        uint64_t with_ttl = 0;
+        for (const auto& [key, m] : model) with_ttl += m.deadline != kNoExpiry;
+        REQUIRE(engine.ExpiresCount(0) == with_ttl);
       }
     }
-    if (op % 300 == 299) {  // an unlimited cycle: every key past its deadline is gone
-      const int64_t t = clock.NowMs();
-      Drain(engine, t);
-      absorb_log(t);
-      for (const auto& [key, m] : model) REQUIRE_MESSAGE(!past(m, t), key);
-      REQUIRE(engine.DbSize(0) == model.size());
-      uint64_t with_ttl = 0;
-      for (const auto& [key, m] : model) with_ttl += m.deadline != kNoExpiry;
-      REQUIRE(engine.ExpiresCount(0) == with_ttl);
-    }
+    CHECK(engine.stats().expired_keys == expired);
+    CHECK(expired > 500);
   }
-  CHECK(engine.stats().expired_keys == expired);
-  CHECK(expired > 500);
 }
 
 TEST_CASE("compaction: TTL entries moved into another page's holes are still reclaimed on time") {
@@ -211,10 +215,10 @@ TEST_CASE("large entries: TTLs set, moved, removed and grown past 512 bytes expi
   engine.Set(0, "c", big, now, {.expire_at_ms = now + 100});
   engine.Set(0, "d", "small", now, {.expire_at_ms = now + 300});
   engine.Set(0, "e", big, now);
-  CHECK(engine.SetExpire(0, "a", now + 500, now) == OpStatus::kOk);       // later
-  CHECK(engine.SetExpire(0, "b", kNoExpiry, now) == OpStatus::kOk);       // persist
-  CHECK(engine.SetExpire(0, "e", now + 50, now) == OpStatus::kOk);        // new, sooner
-  engine.ResizeValue(0, "d", 5000, now);                                  // small -> large
+  CHECK(engine.SetExpire(0, "a", now + 500, now) == OpStatus::kOk);  // later
+  CHECK(engine.SetExpire(0, "b", kNoExpiry, now) == OpStatus::kOk);  // persist
+  CHECK(engine.SetExpire(0, "e", now + 50, now) == OpStatus::kOk);   // new, sooner
+  engine.ResizeValue(0, "d", 5000, now);                             // small -> large
   CHECK(engine.Rename(0, "c", "c2", false, now) == OpStatus::kOk);
   Drain(engine, now + 51);
   CHECK(engine.DbSize(0) == 4);  // e went
