@@ -2,6 +2,7 @@
 #include "src/engine/hash_table.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <bit>
@@ -11,20 +12,55 @@
 
 namespace lrukv::engine::internal {
 
+namespace {
+uint64_t MappedBytes(uint64_t size) { return (size * sizeof(Id) + 4095) & ~uint64_t{4095}; }
+}  // namespace
+
 void HashIndex::AllocTable(HashTable* ht, uint64_t size) {
-  ht->buckets = static_cast<Id*>(std::calloc(size, sizeof(Id)));
-  if (!ht->buckets) throw std::bad_alloc();
+  if (size * sizeof(Id) >= kMappedTableBytes) {
+    // Anonymous pages read as zero, so the array needs no clearing here.
+    void* p = mmap(nullptr, MappedBytes(size), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    ht->buckets = static_cast<Id*>(p);
+    table_bytes_ += MappedBytes(size);
+  } else {
+    ht->buckets = static_cast<Id*>(std::calloc(size, sizeof(Id)));
+    if (!ht->buckets) throw std::bad_alloc();
+    table_bytes_ += malloc_usable_size(ht->buckets);
+  }
   ht->size = size;
   ht->used = 0;
-  table_bytes_ += malloc_usable_size(ht->buckets);
 }
 
-void HashIndex::FreeTable(HashTable* ht) {
+void HashIndex::FreeTable(HashTable* ht, bool retire) {
   if (ht->buckets) {
-    table_bytes_ -= malloc_usable_size(ht->buckets);
-    std::free(ht->buckets);
+    if (ht->size * sizeof(Id) >= kMappedTableBytes) {
+      retired_.push_back(Retired{reinterpret_cast<char*>(ht->buckets), MappedBytes(ht->size)});
+      if (!retire) ReleaseRetired(UINT64_MAX);
+    } else {
+      table_bytes_ -= malloc_usable_size(ht->buckets);
+      std::free(ht->buckets);
+    }
   }
   *ht = HashTable{};
+}
+
+uint64_t HashIndex::ReleaseRetired(uint64_t max_bytes) {
+  // 256 KB at a time: about a quarter of a millisecond of page teardown here.
+  constexpr uint64_t kChunkBytes = 256 * 1024;
+  uint64_t left = 0;
+  while (!retired_.empty() && max_bytes > 0) {
+    Retired& r = retired_.back();
+    const uint64_t chunk = std::min({r.bytes, max_bytes, kChunkBytes});
+    munmap(r.base + r.bytes - chunk, chunk);
+    r.bytes -= chunk;
+    table_bytes_ -= chunk;
+    max_bytes -= chunk;
+    if (r.bytes == 0) retired_.pop_back();
+  }
+  for (const Retired& r : retired_) left += r.bytes;
+  return left;
 }
 
 Id HashIndex::Find(const Keyspace& ks, std::string_view key, uint64_t h) const {
@@ -108,7 +144,7 @@ bool HashIndex::RehashSteps(Keyspace& ks, int n) {
     ++ks.rehash_idx;
   }
   if (from.used == 0) {
-    FreeTable(&ks.ht[0]);
+    FreeTable(&ks.ht[0], /*retire=*/true);
     ks.ht[0] = ks.ht[1];
     ks.ht[1] = HashTable{};
     ks.rehash_idx = -1;
@@ -125,8 +161,8 @@ void HashIndex::MaybeShrink(Keyspace& ks) {
 }
 
 void HashIndex::Clear(Keyspace& ks) {
-  FreeTable(&ks.ht[0]);
-  FreeTable(&ks.ht[1]);
+  FreeTable(&ks.ht[0], /*retire=*/false);
+  FreeTable(&ks.ht[1], /*retire=*/false);
   ks = Keyspace{};
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 #include <utility>
 
 #include "src/engine/entry_arena.h"
@@ -58,9 +59,19 @@ inline uint64_t Rev64(uint64_t v) {
 class HashIndex {
  public:
   HashIndex(const SlotTable* slots, uint64_t seed) : slots_(slots), seed_(seed) {}
+  ~HashIndex() { ReleaseRetired(UINT64_MAX); }
+  HashIndex(const HashIndex&) = delete;
+  HashIndex& operator=(const HashIndex&) = delete;
 
   uint64_t Hash(std::string_view key) const { return HashBytes(key.data(), key.size(), seed_); }
-  uint64_t bytes() const { return table_bytes_; }  // every bucket array allocated
+  // Every bucket array allocated, including retired ones not yet given back.
+  uint64_t bytes() const { return table_bytes_; }
+
+  // A big bucket array that a finished rehash leaves behind is not unmapped at once: tearing
+  // down 16 MB of mapped pages takes ~16 ms on a VM, a stall for every client. It retires
+  // instead, and ReleaseRetired gives back at most max_bytes of it per call (the engine's
+  // background cycle calls it within its time budget). Returns the bytes still retired.
+  uint64_t ReleaseRetired(uint64_t max_bytes);
 
   // The id of `key` (hash h) in ks, or kNil.
   Id Find(const Keyspace& ks, std::string_view key, uint64_t h) const;
@@ -94,13 +105,24 @@ class HashIndex {
  private:
   char* E(Id id) const { return slots_->Get(id); }
   void AllocTable(HashTable* ht, uint64_t size);
-  void FreeTable(HashTable* ht);
+  // Frees a table's bucket array: a mapped one retires when `retire`, else goes at once.
+  void FreeTable(HashTable* ht, bool retire);
   void StartResize(Keyspace& ks, uint64_t new_size);
+
+  // A mapped bucket array's first `bytes` still to unmap.
+  struct Retired {
+    char* base;
+    uint64_t bytes;
+  };
 
   const SlotTable* slots_;
   uint64_t seed_;
   uint64_t table_bytes_ = 0;
+  std::vector<Retired> retired_;
 };
+
+// Bucket arrays of at least this many bytes are mapped on their own (and can retire).
+inline constexpr uint64_t kMappedTableBytes = 1 << 20;
 
 template <typename Allowed>
 void HashIndex::MaybeGrow(Keyspace& ks, Allowed&& expand_allowed) {
