@@ -21,6 +21,8 @@ namespace {
 constexpr int64_t kCycleRehashUs = 1000;
 // Retired bucket arrays are unmapped this many bytes at a time (~0.25 ms of page teardown).
 constexpr uint64_t kRetiredBytesPerStep = 256 * 1024;
+// Pages of a resize's next table faulted in between clock checks (~6 us each here).
+constexpr uint64_t kPrefaultPagesPerStep = 8;
 
 uint64_t RandomSeed() {
   std::random_device rd;
@@ -467,6 +469,9 @@ size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_w
       std::min(limit, std::chrono::steady_clock::now() + std::chrono::microseconds(kCycleRehashUs));
   for (Keyspace& ks : m.tables) {
     m.index.MaybeShrink(ks);
+    while (ks.next.buckets != nullptr && std::chrono::steady_clock::now() < rehash_limit) {
+      m.index.PrefaultSteps(ks, kPrefaultPagesPerStep);
+    }
     while (ks.rehashing() && std::chrono::steady_clock::now() < rehash_limit) {
       m.index.RehashSteps(ks, 100);
     }
@@ -475,7 +480,11 @@ size_t Engine::ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_w
   while (std::chrono::steady_clock::now() < rehash_limit &&
          m.index.ReleaseRetired(kRetiredBytesPerStep) > 0) {
   }
-  const bool more = timed_out || m.HasDueRecord(now_ms);
+  // A table being faulted in for a resize also asks for the next slice soon, so the resize
+  // is not held back by the 100 ms between ordinary cycles.
+  bool preparing = false;
+  for (const Keyspace& ks : m.tables) preparing = preparing || ks.next.buckets != nullptr;
+  const bool more = timed_out || m.HasDueRecord(now_ms) || preparing;
   // Pages the arena gave back leave RSS one run (up to a slab) per cycle that has no due keys
   // left: a madvise costs a TLB shootdown, 0.3 ms on a VM, so never during an expiry storm.
   if (!more) m.arena.PurgeFreeRun();

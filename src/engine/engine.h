@@ -183,7 +183,9 @@ class Engine {
   bool OverMemoryLimit() const;
   // Reclaims expired keys for at most budget_us microseconds of wall time; returns how many.
   // Adaptive as DESIGN.md: the caller may call again soon when this returns `true` in
-  // *more_work (more than a quarter of what it looked at was stale, or it ran out of budget).
+  // *more_work (due keys remain, or it ran out of budget, or a hash table being prepared for a
+  // resize still has pages to fault in). Also does the background rehash, faulting in and
+  // unmapping of bucket arrays (hash_table.h), each within the same budget.
   size_t ActiveExpireCycle(int64_t now_ms, int64_t budget_us, bool* more_work = nullptr);
 
   // ---- Accounting ----

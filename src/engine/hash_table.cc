@@ -113,8 +113,31 @@ void HashIndex::StartResize(Keyspace& ks, uint64_t new_size) {
     AllocTable(&ks.ht[0], new_size);
     return;
   }
-  AllocTable(&ks.ht[1], new_size);
+  AllocTable(&ks.next, new_size);
+  ks.next_faulted_bytes = 0;
+  // A small table came from calloc, cleared and so resident already.
+  if (new_size * sizeof(Id) < kMappedTableBytes) PromoteNext(ks);
+}
+
+void HashIndex::PromoteNext(Keyspace& ks) {
+  ks.ht[1] = ks.next;
+  ks.next = HashTable{};
+  ks.next_faulted_bytes = 0;
   ks.rehash_idx = 0;
+}
+
+bool HashIndex::PrefaultSteps(Keyspace& ks, uint64_t pages) {
+  if (ks.next.buckets == nullptr) return false;
+  const uint64_t bytes = ks.next.size * sizeof(Id);
+  char* base = reinterpret_cast<char*>(ks.next.buckets);
+  for (; pages > 0 && ks.next_faulted_bytes < bytes; --pages) {
+    // Writing the zero the page already reads as makes it resident.
+    *reinterpret_cast<volatile char*>(base + ks.next_faulted_bytes) = 0;
+    ks.next_faulted_bytes += kPageBytes;
+  }
+  if (ks.next_faulted_bytes < bytes) return true;
+  PromoteNext(ks);
+  return false;
 }
 
 bool HashIndex::RehashSteps(Keyspace& ks, int n) {
@@ -154,7 +177,7 @@ bool HashIndex::RehashSteps(Keyspace& ks, int n) {
 }
 
 void HashIndex::MaybeShrink(Keyspace& ks) {
-  if (ks.rehashing() || ks.ht[0].size <= kInitialBuckets) return;
+  if (ks.rehashing() || ks.next.buckets != nullptr || ks.ht[0].size <= kInitialBuckets) return;
   if (ks.ht[0].used * kShrinkRatio >= ks.ht[0].size) return;
   const uint64_t target = std::max<uint64_t>(kInitialBuckets, std::bit_ceil(ks.ht[0].used));
   StartResize(ks, target);
@@ -163,6 +186,7 @@ void HashIndex::MaybeShrink(Keyspace& ks) {
 void HashIndex::Clear(Keyspace& ks) {
   FreeTable(&ks.ht[0], /*retire=*/false);
   FreeTable(&ks.ht[1], /*retire=*/false);
+  FreeTable(&ks.next, /*retire=*/false);
   ks = Keyspace{};
 }
 
