@@ -45,8 +45,9 @@ asan: deps $(ASAN_BUILD)/CMakeCache.txt
 asan-test: asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure
 
+# Everything issue 3 measures: throughput and latency, memory, instructions, scenarios (~35 min).
 bench: build
-	tools/bench --lrukv $(SERVER)
+	tools/bench --lrukv $(SERVER) --instructions --scenarios --out-dir build/bench --out build/bench/bench.md
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
