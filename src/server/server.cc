@@ -504,15 +504,18 @@ size_t Server::PrefetchBatchKeys(Connection* c, const char* data, size_t len) {
     const int argc = static_cast<int>(requests[r].count);
     const cmd::CommandSpec* spec = table_.Find(argv[0]);
     if (spec != nullptr && spec->first_key > 0) {
-      const int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
-      const int step = std::max(1, spec->key_step);
+      // Key positions as COMMAND INFO gives them, cut to the arguments actually sent (a
+      // request with too few is refused later; here it just has fewer keys).
       const int first = spec->first_key;
+      const int last = std::min(spec->last_key < 0 ? argc + spec->last_key : spec->last_key,
+                                argc - 1);
+      const int step = std::max(1, spec->key_step);
       const size_t request_keys =
-          last >= first ? static_cast<size_t>(std::min(last, argc - 1) - first) / step + 1 : 0;
+          last >= first ? static_cast<size_t>((last - first) / step) + 1 : 0;
       // A request that does not fit waits for the next batch, unless it is alone (MGET of
       // 100 keys): then its first keys go.
       if (n_keys > 0 && n_keys + request_keys > std::size(keys)) break;
-      for (int k = first; k <= last && k < argc && n_keys < std::size(keys); k += step)
+      for (int k = first; k <= last && n_keys < std::size(keys); k += step)
         keys[n_keys++] = argv[k];
     }
     covered = requests[r].end;
