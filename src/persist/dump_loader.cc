@@ -1,0 +1,291 @@
+#include "src/persist/dump_loader.h"
+
+#include <limits>
+#include <memory>
+#include <optional>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/filereadstream.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include "src/persist/base64.h"
+#include "src/persist/dump_format.h"
+
+namespace lrukv::persist {
+namespace {
+
+// The SAX handler: a small state machine over the one document shape the format allows. Any
+// other event fails with a reason; rapidjson then stops and reports the offset.
+class Handler {
+ public:
+  using Ch = char;
+  Handler(engine::Engine& engine, int64_t now_ms) : engine_(engine), now_ms_(now_ms) {}
+
+  const std::string& reason() const { return reason_; }
+  uint64_t loaded() const { return loaded_; }
+  uint64_t expired() const { return expired_; }
+  bool complete() const { return state_ == State::kDone; }
+
+  bool Null() { return Fail("unexpected null"); }
+  bool Bool(bool) { return Fail("unexpected boolean"); }
+  bool Int(int i) { return Integer(i); }
+  bool Uint(unsigned u) { return Integer(u); }
+  bool Int64(int64_t i) { return Integer(i); }
+  bool Uint64(uint64_t u) {
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Fail("number out of range");
+    }
+    return Integer(static_cast<int64_t>(u));
+  }
+  bool Double(double) { return Fail("expected an integer, got a fractional number"); }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return Fail("unexpected number"); }
+
+  bool String(const char* s, rapidjson::SizeType len, bool) {
+    std::string_view str(s, len);
+    switch (state_) {
+      case State::kTopValue:
+        if (field_ != Field::kFormat) return Fail("expected a number or array");
+        if (str != kFormatName) return Fail("unknown format name \"" + std::string(str) + "\"");
+        have_format_ = true;
+        state_ = State::kTopKey;
+        return true;
+      case State::kEntryValue:
+        switch (field_) {
+          case Field::kKey: key_.assign(str); have_key_ = true; break;
+          case Field::kValue: value_.assign(str); have_value_ = true; break;
+          case Field::kKeyB64: {
+            auto d = Base64Decode(str);
+            if (!d) return Fail("bad base64 in key_b64");
+            key_ = std::move(*d);
+            have_key_ = true;
+            break;
+          }
+          case Field::kValueB64: {
+            auto d = Base64Decode(str);
+            if (!d) return Fail("bad base64 in value_b64");
+            value_ = std::move(*d);
+            have_value_ = true;
+            break;
+          }
+          default: return Fail("expected an integer");
+        }
+        state_ = State::kEntryKey;
+        return true;
+      default:
+        return Fail("unexpected string");
+    }
+  }
+
+  bool StartObject() {
+    if (state_ == State::kStart) {
+      state_ = State::kTopKey;
+      return true;
+    }
+    if (state_ == State::kEntries) {
+      state_ = State::kEntryKey;
+      seen_ = 0;
+      have_key_ = have_value_ = false;
+      db_ = 0;
+      expire_at_ms_ = engine::kNoExpiry;
+      return true;
+    }
+    return Fail("unexpected object");
+  }
+
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    std::string_view k(s, len);
+    if (state_ == State::kTopKey) {
+      Field f;
+      if (k == kFieldFormat) f = Field::kFormat;
+      else if (k == kFieldVersion) f = Field::kVersion;
+      else if (k == kFieldCreatedMs) f = Field::kCreatedMs;
+      else if (k == kFieldEntries) f = Field::kEntries;
+      else return Fail("unknown field \"" + std::string(k) + "\"");
+      if (!Mark(f)) return false;
+      if (f == Field::kEntries && !(have_format_ && have_version_)) {
+        return Fail("\"format\" and \"version\" must come before \"entries\"");
+      }
+      field_ = f;
+      state_ = State::kTopValue;
+      return true;
+    }
+    if (state_ == State::kEntryKey) {
+      Field f;
+      if (k == kFieldDb) f = Field::kDb;
+      else if (k == kFieldKey) f = Field::kKey;
+      else if (k == kFieldKeyB64) f = Field::kKeyB64;
+      else if (k == kFieldValue) f = Field::kValue;
+      else if (k == kFieldValueB64) f = Field::kValueB64;
+      else if (k == kFieldExpireAtMs) f = Field::kExpireAtMs;
+      else return Fail("unknown entry field \"" + std::string(k) + "\"");
+      if (!Mark(f)) return false;
+      if ((f == Field::kKey || f == Field::kKeyB64) && have_key_field_conflict()) {
+        return Fail("entry has both \"key\" and \"key_b64\"");
+      }
+      if ((f == Field::kValue || f == Field::kValueB64) && have_value_field_conflict()) {
+        return Fail("entry has both \"value\" and \"value_b64\"");
+      }
+      field_ = f;
+      state_ = State::kEntryValue;
+      return true;
+    }
+    return Fail("unexpected key");
+  }
+
+  bool EndObject(rapidjson::SizeType) {
+    if (state_ == State::kEntryKey) {
+      if (!have_key_) return Fail("entry without \"key\" or \"key_b64\"");
+      if (!have_value_) return Fail("entry without \"value\" or \"value_b64\"");
+      if (expire_at_ms_ != engine::kNoExpiry && expire_at_ms_ <= now_ms_) {
+        ++expired_;
+      } else {
+        engine::SetOptions options;
+        options.expire_at_ms = expire_at_ms_;
+        engine_.Set(db_, key_, value_, now_ms_, options);
+        ++loaded_;
+      }
+      state_ = State::kEntries;
+      return true;
+    }
+    if (state_ == State::kTopKey) {
+      if (!have_format_) return Fail("missing \"format\"");
+      if (!have_version_) return Fail("missing \"version\"");
+      if (!(top_seen_ & Bit(Field::kEntries))) return Fail("missing \"entries\"");
+      state_ = State::kDone;
+      return true;
+    }
+    return Fail("unexpected end of object");
+  }
+
+  bool StartArray() {
+    if (state_ == State::kTopValue && field_ == Field::kEntries) {
+      state_ = State::kEntries;
+      return true;
+    }
+    return Fail("unexpected array");
+  }
+  bool EndArray(rapidjson::SizeType) {
+    if (state_ == State::kEntries) {
+      state_ = State::kTopKey;
+      return true;
+    }
+    return Fail("unexpected end of array");
+  }
+
+ private:
+  enum class State { kStart, kTopKey, kTopValue, kEntries, kEntryKey, kEntryValue, kDone };
+  enum class Field {
+    kFormat, kVersion, kCreatedMs, kEntries,
+    kDb, kKey, kKeyB64, kValue, kValueB64, kExpireAtMs,
+  };
+  static uint32_t Bit(Field f) { return 1u << static_cast<int>(f); }
+
+  bool have_key_field_conflict() const {
+    return (seen_ & Bit(Field::kKey)) && (seen_ & Bit(Field::kKeyB64));
+  }
+  bool have_value_field_conflict() const {
+    return (seen_ & Bit(Field::kValue)) && (seen_ & Bit(Field::kValueB64));
+  }
+
+  // Records a field as seen in the current object; a repeat is an error.
+  bool Mark(Field f) {
+    uint32_t& seen = state_ == State::kTopKey ? top_seen_ : seen_;
+    if (seen & Bit(f)) return Fail("duplicate field");
+    seen |= Bit(f);
+    return true;
+  }
+
+  bool Integer(int64_t v) {
+    if (state_ == State::kTopValue) {
+      if (field_ == Field::kVersion) {
+        if (v != kFormatVersion) return Fail("unsupported version " + std::to_string(v));
+        have_version_ = true;
+      } else if (field_ != Field::kCreatedMs) {
+        return Fail("unexpected number");
+      }
+      state_ = State::kTopKey;
+      return true;
+    }
+    if (state_ == State::kEntryValue) {
+      if (field_ == Field::kDb) {
+        if (v < 0 || v >= engine_.databases()) {
+          return Fail("db " + std::to_string(v) + " out of range");
+        }
+        db_ = static_cast<int>(v);
+      } else if (field_ == Field::kExpireAtMs) {
+        if (v <= 0) return Fail("expire_at_ms must be positive");
+        expire_at_ms_ = v;
+      } else {
+        return Fail("expected a string");
+      }
+      state_ = State::kEntryKey;
+      return true;
+    }
+    return Fail("unexpected number");
+  }
+
+  bool Fail(std::string reason) {
+    if (reason_.empty()) reason_ = std::move(reason);
+    return false;
+  }
+
+  engine::Engine& engine_;
+  int64_t now_ms_;
+  State state_ = State::kStart;
+  Field field_ = Field::kFormat;
+  uint32_t top_seen_ = 0;
+  uint32_t seen_ = 0;
+  bool have_format_ = false;
+  bool have_version_ = false;
+  bool have_key_ = false;
+  bool have_value_ = false;
+  int db_ = 0;
+  int64_t expire_at_ms_ = engine::kNoExpiry;
+  std::string key_;
+  std::string value_;
+  std::string reason_;
+  uint64_t loaded_ = 0;
+  uint64_t expired_ = 0;
+};
+
+template <typename Stream>
+LoadResult Run(Stream& stream, engine::Engine& engine, int64_t now_ms) {
+  LoadResult result;
+  Handler handler(engine, now_ms);
+  rapidjson::Reader reader;
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag;
+  rapidjson::ParseResult pr = reader.Parse<kFlags>(stream, handler);
+  result.keys_loaded = handler.loaded();
+  result.keys_expired = handler.expired();
+  if (!pr || !handler.complete()) {
+    result.error_offset = pr ? stream.Tell() : pr.Offset();
+    std::string reason;
+    if (!handler.reason().empty()) {
+      reason = handler.reason();
+    } else if (!pr) {
+      reason = rapidjson::GetParseError_En(pr.Code());
+    } else {
+      reason = "incomplete dump";
+    }
+    result.error = "offset " + std::to_string(result.error_offset) + ": " + reason;
+    return result;
+  }
+  result.ok = true;
+  return result;
+}
+
+}  // namespace
+
+LoadResult LoadDump(FILE* file, engine::Engine& engine, int64_t now_ms) {
+  auto buffer = std::make_unique<char[]>(64 * 1024);
+  rapidjson::FileReadStream stream(file, buffer.get(), 64 * 1024);
+  return Run(stream, engine, now_ms);
+}
+
+LoadResult LoadDump(std::string_view text, engine::Engine& engine, int64_t now_ms) {
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  return Run(stream, engine, now_ms);
+}
+
+}  // namespace lrukv::persist
