@@ -257,3 +257,48 @@ TEST_CASE("a dump truncated at every byte offset is an error, never a partial su
 
 }  // namespace
 }  // namespace lrukv::persist
+
+namespace lrukv::persist {
+namespace {
+
+TEST_CASE("the example of docs/dump-format.md loads, whitespace and all") {
+  const std::string example =
+      "{\"format\":\"lrukv-dump\",\"version\":1,\"created_ms\":1700000000000,\"entries\":[\n"
+      " {\"key\":\"user:1\",\"value\":\"caf\\u00e9\"},\n"
+      " {\"db\":2,\"key_b64\":\"YQBi\",\"value_b64\":\"/w==\",\"expire_at_ms\":1700000005000},\n"
+      " {\"key\":\"session\",\"value\":\"{\\\"id\\\":7}\",\"expire_at_ms\":1700000060000}\n"
+      "]}\n";
+  engine::FakeClock clock;  // 1'700'000'000'000
+  engine::Engine e(clock);
+  LoadResult r = LoadDump(example, e, clock.NowMs());
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(r.keys_loaded == 3);
+  auto user = e.Lookup(0, "user:1", clock.NowMs());
+  REQUIRE(user.has_value());
+  CHECK(user->value == "caf\xC3\xA9");
+  auto bin = e.Lookup(2, std::string_view("a\0b", 3), clock.NowMs());
+  REQUIRE(bin.has_value());
+  CHECK(bin->value == "\xFF");
+  CHECK(bin->expire_at_ms == 1'700'000'005'000);
+  auto session = e.Lookup(0, "session", clock.NowMs());
+  REQUIRE(session.has_value());
+  CHECK(session->value == "{\"id\":7}");
+}
+
+class FailingSink final : public DumpSink {
+ public:
+  bool Write(const char*, size_t) override { return false; }
+};
+
+TEST_CASE("a sink that fails makes the write fail with an error") {
+  engine::FakeClock clock;
+  engine::Engine e(clock);
+  e.Set(0, "k", "v", clock.NowMs());
+  FailingSink sink;
+  WriteResult r = WriteDump(e, clock.NowMs(), sink);
+  CHECK_FALSE(r.ok);
+  CHECK_FALSE(r.error.empty());
+}
+
+}  // namespace
+}  // namespace lrukv::persist
