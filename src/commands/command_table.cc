@@ -207,6 +207,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterConnectionCommands(table);
   RegisterTransactionCommands(table);
   RegisterServerCommands(table);
+  RegisterPersistenceCommands(table);
 }
 
 // ---- Calls and stats ----

@@ -117,6 +117,7 @@ void RegisterKeyspaceCommands(CommandTable& table);
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
+void RegisterPersistenceCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
 // The one place around every handler. Execute does, in Redis's order: lookup (subcommands by
