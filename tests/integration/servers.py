@@ -1,0 +1,106 @@
+"""Real servers for the Python integration tests: lrukv (the build under test) and Debian's
+redis-server, each on a free loopback port in its own temporary directory, with its log kept.
+
+Every tests/integration/*_test.py is a ctest run as
+    /usr/bin/python3 tests/integration/NAME_test.py --build-dir BUILD
+and fails by exiting non-zero (an uncaught AssertionError does)."""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import redis
+
+
+def parse_args(description=""):
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--build-dir", required=True, help="the CMake build with lrukv-server")
+    return p.parse_args()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One server process. `args` are appended after --port/--bind/--dir; `dir` defaults to a
+    fresh temporary directory that stop() removes unless keep_dir is set."""
+
+    def __init__(self, binary, args=(), dir=None, wait=True, extra_env=None):
+        self.binary = binary
+        self.own_dir = dir is None
+        self.dir = dir or tempfile.mkdtemp(prefix="lrukv-it-")
+        self.port = free_port()
+        self.log_path = os.path.join(self.dir, f"server-{self.port}.log")
+        argv = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir]
+        argv += list(args)
+        env = dict(os.environ, **(extra_env or {}))
+        self.log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT, env=env)
+        if wait:
+            self.wait_ready()
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def wait_ready(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.binary} exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                if self.client().ping():
+                    return
+            except (redis.exceptions.ConnectionError, redis.exceptions.BusyLoadingError):
+                time.sleep(0.02)
+        raise RuntimeError(f"{self.binary} not ready after {timeout}s:\n{self.log()}")
+
+    def client(self, **kw):
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=30, **kw)
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self, timeout=30):
+        """SIGTERM and wait; returns the exit code (killed after `timeout`: returns None)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+                return None
+        return self.proc.returncode
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.kill9()
+        self.log_file.close()
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def lrukv_binary(build_dir):
+    return os.path.join(os.path.abspath(build_dir), "lrukv-server")
+
+
+def start_lrukv(build_dir, args=(), dir=None, wait=True):
+    """lrukv with no automatic snapshots unless `args` set `--save`."""
+    return Server(lrukv_binary(build_dir), ["--save", ""] + list(args), dir=dir, wait=wait)
+
+
+def start_redis(args=(), dir=None, wait=True):
+    return Server(shutil.which("redis-server"), ["--save", "", "--appendonly", "no"] + list(args),
+                  dir=dir, wait=wait)
