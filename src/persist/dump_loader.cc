@@ -137,7 +137,7 @@ class Handler {
     if (state_ == State::kEntryKey) {
       if (!have_key_) return Fail("entry without \"key\" or \"key_b64\"");
       if (!have_value_) return Fail("entry without \"value\" or \"value_b64\"");
-      if (expire_at_ms_ != engine::kNoExpiry && expire_at_ms_ <= now_ms_) {
+      if (expire_at_ms_ != engine::kNoExpiry && expire_at_ms_ < now_ms_) {
         ++expired_;
       } else {
         engine::SetOptions options;

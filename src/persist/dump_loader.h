@@ -18,7 +18,7 @@ namespace lrukv::persist {
 struct LoadResult {
   bool ok = false;
   uint64_t keys_loaded = 0;
-  uint64_t keys_expired = 0;  // entries dropped because expire_at_ms <= now_ms
+  uint64_t keys_expired = 0;  // entries dropped because expire_at_ms < now_ms (as Redis)
   size_t error_offset = 0;    // byte offset of the error in the input, when !ok
   std::string error;          // "offset N: reason", when !ok
 };

@@ -135,14 +135,22 @@ TEST_CASE("expiries are absolute: kept exactly, and entries already due are drop
     CHECK(r.keys_loaded == 3);
     CHECK(LruRows(back, now) == LruRows(e, now));
   }
-  SUBCASE("loaded at a deadline, that entry is dropped") {
+  SUBCASE("loaded exactly at a deadline, that entry is kept (Redis drops only deadlines < now)") {
     Engine back(clock);
     LoadResult r = LoadDump(text, back, now + 1000);
     REQUIRE(r.ok);
+    CHECK(r.keys_loaded == 3);
+    CHECK(r.keys_expired == 0);
+    CHECK(back.Lookup(0, "soon", now + 1000).has_value());
+  }
+  SUBCASE("loaded a millisecond past a deadline, that entry is dropped") {
+    Engine back(clock);
+    LoadResult r = LoadDump(text, back, now + 1001);
+    REQUIRE(r.ok);
     CHECK(r.keys_loaded == 2);
     CHECK(r.keys_expired == 1);
-    CHECK_FALSE(back.Lookup(0, "soon", now + 1000).has_value());
-    auto later = back.Lookup(0, "later", now + 1000);
+    CHECK_FALSE(back.Lookup(0, "soon", now + 1001).has_value());
+    auto later = back.Lookup(0, "later", now + 1001);
     REQUIRE(later.has_value());
     CHECK(later->expire_at_ms == now + 10'000);
   }
