@@ -156,6 +156,11 @@ class Engine {
                 int64_t now_ms);
   // MOVE: kNotFound if absent in db; kExists if present in dst_db (or dst_db == db).
   OpStatus Move(int db, std::string_view key, int dst_db, int64_t now_ms);
+  // RESTORE ... IDLETIME: makes a live key the least recently used of all (the LRU tail, so
+  // the next allkeys-lru victim) and records its last access idle_s seconds before now_ms
+  // (clamped at the epoch), so OBJECT IDLETIME reads idle_s. Nothing else changes and no
+  // observer is told (recency is not a modification). kNotFound if absent (or idle_s < 0).
+  OpStatus MakeLeastRecent(int db, std::string_view key, int64_t idle_s, int64_t now_ms);
   void SwapDb(int a, int b);
   void FlushDb(int db);
   void FlushAll();

@@ -45,6 +45,20 @@ class LruList {
     Unlink(id);
     PushHead(id);
   }
+  void PushTail(Id id) {
+    links_.SetNext(id, tail_);
+    links_.SetPrev(id, kNil);
+    if (tail_)
+      links_.SetPrev(tail_, id);
+    else
+      head_ = id;
+    tail_ = id;
+  }
+  void MoveToTail(Id id) {
+    if (tail_ == id) return;
+    Unlink(id);
+    PushTail(id);
+  }
 
  private:
   Links links_;
