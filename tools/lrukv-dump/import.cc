@@ -29,9 +29,9 @@ class Importer {
   void Add(const RestoreCommand& command) {
     if (failed()) return;
     AppendCommand(&batch_, command.args);
-    std::string what(command.args[0]);
-    if (command.args.size() > 1) what += " " + Printable(command.args[1]);
-    what += " (db " + std::to_string(command.db) + ")";
+    std::string what = command.sets_key ? "SET " + Printable(command.args[1]) + " (db " +
+                                              std::to_string(command.db) + ")"
+                                        : "SELECT " + std::to_string(command.db);
     sent_what_.push_back(std::move(what));
     if (command.sets_key) ++keys_;
     if (sent_what_.size() >= kBatchCommands || batch_.size() >= kBatchBytes) Flush();
