@@ -9,12 +9,16 @@ import random
 import re
 import subprocess
 import tempfile
+import time
 
 from servers import parse_args, start_lrukv, start_redis, free_port
 
 DATABASES = 16
 NON_STRING = {0: 3, 2: 2, 15: 1}  # db -> keys of other types (lists, hashes, sets) written
-TTL_TOLERANCE_MS = 2000
+# Export turns PTTL into a deadline from the time it sent the command, so a deadline may come
+# out early by up to one round trip; never by this much. Deadlines are compared as absolute
+# times (PEXPIRETIME), so a slow machine cannot make the test fail.
+DEADLINE_TOLERANCE_MS = 2000
 
 
 def run_tool(build_dir, *args, stderr_tty=False):
@@ -47,7 +51,8 @@ def random_bytes(rnd, lo, hi):
 
 def fill(server, rnd):
     """Writes string keys (binary, empty, UTF-8, 1 MB, with and without TTLs) into several
-    databases, plus keys of other types. Returns {(db, key): (value, ttl_ms or None)}."""
+    databases, plus keys of other types. Returns {(db, key): (value, expire_at_ms or None)},
+    the deadlines as `server` reports them after checking they match the TTLs given."""
     expected = {}
     plan = {0: 2500, 1: 40, 2: 300, 7: 5, 15: 60}
     for db, n in plan.items():
@@ -72,7 +77,15 @@ def fill(server, rnd):
         for key, (value, ttl_ms) in keys.items():
             pipe.set(key, value, px=ttl_ms)
             expected[(db, key)] = (value, ttl_ms)
+        sent_ms = time.time_ns() // 1_000_000
         pipe.execute()
+        done_ms = time.time_ns() // 1_000_000 + 1
+        for key, (value, ttl_ms) in keys.items():
+            if ttl_ms is None:
+                continue
+            at_ms = c.pexpiretime(key)
+            assert sent_ms + ttl_ms <= at_ms <= done_ms + ttl_ms, (key, ttl_ms, at_ms, sent_ms)
+            expected[(db, key)] = (value, at_ms)
     for db, n in NON_STRING.items():
         c = server.client(db=db)
         for i in range(n):
@@ -87,7 +100,7 @@ def fill(server, rnd):
 
 
 def snapshot(server):
-    """Every string key of every database: {(db, key): (value, pttl)} (pttl -1 = none)."""
+    """Every string key of every database: {(db, key): (value, PEXPIRETIME)} (-1 = none)."""
     found = {}
     for db in range(DATABASES):
         c = server.client(db=db)
@@ -95,7 +108,7 @@ def snapshot(server):
         pipe = c.pipeline(transaction=False)
         for k in keys:
             pipe.get(k)
-            pipe.pttl(k)
+            pipe.pexpiretime(k)
         replies = pipe.execute()
         for i, k in enumerate(keys):
             found[(db, k)] = (replies[2 * i], replies[2 * i + 1])
@@ -108,14 +121,14 @@ def assert_same(expected, server, what):
     extra = set(got) - set(expected)
     assert not missing and not extra, \
         f"{what}: {len(missing)} keys missing (e.g. {sorted(missing)[:3]}), {len(extra)} extra"
-    for dk, (value, ttl_ms) in expected.items():
-        got_value, got_pttl = got[dk]
+    for dk, (value, at_ms) in expected.items():
+        got_value, got_at_ms = got[dk]
         assert got_value == value, f"{what}: value of {dk!r} differs ({len(got_value)} bytes)"
-        if ttl_ms is None:
-            assert got_pttl == -1, f"{what}: {dk!r} has PTTL {got_pttl}, expected none"
+        if at_ms is None:
+            assert got_at_ms == -1, f"{what}: {dk!r} expires at {got_at_ms}, expected never"
         else:
-            assert abs(got_pttl - ttl_ms) <= TTL_TOLERANCE_MS, \
-                f"{what}: {dk!r} has PTTL {got_pttl}, expected about {ttl_ms}"
+            assert abs(got_at_ms - at_ms) <= DEADLINE_TOLERANCE_MS, \
+                f"{what}: {dk!r} expires at {got_at_ms}, expected about {at_ms}"
     print(f"{what}: {len(expected)} keys match")
 
 
@@ -137,9 +150,9 @@ def assert_check_counts(build_dir, path, expected):
     assert rc == 0, f"check {path} failed ({rc}): {err}"
     fields, dbs = parse_check(out)
     want = {}
-    for (db, key), (value, ttl_ms) in expected.items():
+    for (db, key), (value, at_ms) in expected.items():
         keys, expires, nbytes = want.get(db, (0, 0, 0))
-        want[db] = (keys + 1, expires + (ttl_ms is not None), nbytes + len(key) + len(value))
+        want[db] = (keys + 1, expires + (at_ms is not None), nbytes + len(key) + len(value))
     assert dbs == want, f"check per-db counts {dbs} != {want}"
     assert int(fields["keys"]) == len(expected), out
     assert int(fields["expires"]) == sum(t is not None for _, t in expected.values()), out
