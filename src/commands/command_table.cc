@@ -118,6 +118,17 @@ void Reject(ServerContext& server, ClientState& client, const CommandSpec* spec,
   }
 }
 
+// Redis's is_write_command: a write command, or EXEC of a transaction that queued one.
+bool IsWriteCall(const CommandSpec& spec, const ClientState& client) {
+  if (spec.flags & kWrite) return true;
+  if (client.in_multi && spec.name == "exec") {
+    for (const auto& q : client.queued) {
+      if (q.spec->flags & kWrite) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 CommandSpec MakeCommandSpec(std::string_view name, int arity, uint32_t flags, int first_key,
@@ -322,6 +333,10 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
         Reject(server_, client, spec, resp::err::kOom, reply);
         break;
       }
+    }
+    if (WritesDeniedByDiskError(server_) && (IsWriteCall(*spec, client) || spec->name == "ping")) {
+      Reject(server_, client, spec, resp::err::kMisconf, reply);
+      break;
     }
 
     // ---- MULTI: queue instead of running ----

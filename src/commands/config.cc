@@ -425,7 +425,8 @@ static const std::vector<Config::Directive>& Table() {
         {"cluster-enabled", Kind::kBool, kImmutable, {}, "no"},
         // Snapshots (persistence)
         {"save", Kind::kSave, kMultiArg, &C::save, ""},
-        {"stop-writes-on-bgsave-error", Kind::kBool, 0, {}, "yes"},
+        {"stop-writes-on-bgsave-error", Kind::kBool, 0, &C::stop_writes_on_bgsave_error, ""},
+        {"ignore-bad-dump", Kind::kBool, kImmutable, &C::ignore_bad_dump, ""},  // lrukv's own
         {"dbfilename", Kind::kString, kProtected, &C::dbfilename, ""},
         {"dir", Kind::kString, kProtected, &C::dir, ""},
         {"appendonly", Kind::kBool, 0, &C::appendonly, ""},

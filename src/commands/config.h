@@ -43,6 +43,8 @@ class Config {
   std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE (not a directive)
   std::string save = "3600 1 300 100 60 10000";  // "seconds changes" pairs; "" = no snapshots
+  bool stop_writes_on_bgsave_error = true;  // -MISCONF for writes after a failed BGSAVE
+  bool ignore_bad_dump = false;             // lrukv's own: start empty when the dump is bad
   bool appendonly = false;                        // accepted and stored; lrukv has no AOF
   std::string notify_keyspace_events;             // normalized as CONFIG GET prints it ("AKE")
   int64_t slowlog_log_slower_than_us = 10000;     // -1 disables, 0 logs every command

@@ -293,16 +293,19 @@ class InfoBuilder {
     Field(out, "current_fork_perc", "0.00");
     Field(out, "current_save_keys_processed", 0);
     Field(out, "current_save_keys_total", 0);
+    const PersistenceState& p = server_.persistence;
+    const bool in_progress = p.child_pid > 0;
     Field(out, "rdb_changes_since_last_save", server_.counters.dirty);
-    Field(out, "rdb_bgsave_in_progress", 0);
+    Field(out, "rdb_bgsave_in_progress", in_progress ? 1 : 0);
     Field(out, "rdb_last_save_time", last_save_s);
-    Field(out, "rdb_last_bgsave_status", "ok");
-    Field(out, "rdb_last_bgsave_time_sec", -1);
-    Field(out, "rdb_current_bgsave_time_sec", -1);
-    Field(out, "rdb_saves", 0);
-    Field(out, "rdb_last_cow_size", 0);
-    Field(out, "rdb_last_load_keys_expired", 0);
-    Field(out, "rdb_last_load_keys_loaded", 0);
+    Field(out, "rdb_last_bgsave_status", p.last_bgsave_ok ? "ok" : "err");
+    Field(out, "rdb_last_bgsave_time_sec", p.last_bgsave_time_sec);
+    Field(out, "rdb_current_bgsave_time_sec",
+          in_progress ? (now_ms_ - p.child_start_ms) / 1000 : int64_t{-1});
+    Field(out, "rdb_saves", p.saves);
+    Field(out, "rdb_last_cow_size", p.last_cow_bytes);
+    Field(out, "rdb_last_load_keys_expired", p.last_load_keys_expired);
+    Field(out, "rdb_last_load_keys_loaded", p.last_load_keys_loaded);
     Field(out, "aof_enabled", 0);
     Field(out, "aof_rewrite_in_progress", 0);
     Field(out, "aof_rewrite_scheduled", 0);
@@ -315,6 +318,9 @@ class InfoBuilder {
     Field(out, "aof_last_cow_size", 0);
     Field(out, "module_fork_in_progress", 0);
     Field(out, "module_fork_last_cow_size", 0);
+    // lrukv's own: the keys and bytes of the last dump written (SAVE, BGSAVE, shutdown).
+    Field(out, "dump_last_keys", p.last_dump_keys);
+    Field(out, "dump_last_bytes", p.last_dump_bytes);
   }
 
   void AppendStats(std::string& out) {
@@ -349,8 +355,8 @@ class InfoBuilder {
     Field(out, "pubsub_channels", reactor_.pubsub_channels);
     Field(out, "pubsub_patterns", reactor_.pubsub_patterns);
     Field(out, "pubsubshard_channels", 0);
-    Field(out, "latest_fork_usec", 0);
-    Field(out, "total_forks", 0);
+    Field(out, "latest_fork_usec", server_.persistence.latest_fork_usec);
+    Field(out, "total_forks", server_.persistence.total_forks);
     Field(out, "migrate_cached_sockets", 0);
     Field(out, "slave_expires_tracked_keys", 0);
     Field(out, "active_defrag_hits", 0);

@@ -18,6 +18,7 @@
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/number_format.h"
+#include "src/commands/persistence.h"
 #include "src/commands/server_family.h"
 #include "src/engine/engine.h"
 
@@ -483,6 +484,29 @@ void DebugObject(CommandContext& ctx) {
       idle_s));
 }
 
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush, load the dump back. MERGE is accepted:
+// a loaded key always replaces one of the same name.
+void DebugReload(CommandContext& ctx) {
+  bool flush = true, save = true;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    std::string_view opt = ctx.args[i];
+    if (EqualsIgnoreCase(opt, "noflush")) {
+      flush = false;
+    } else if (EqualsIgnoreCase(opt, "nosave")) {
+      save = false;
+    } else if (!EqualsIgnoreCase(opt, "merge")) {
+      ctx.reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  std::string error;
+  if (ReloadDump(ctx.server, ctx.now_ms, save, flush, &error)) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Error(error);
+  }
+}
+
 // DEBUG <subcommand> [arg ...]: the subcommands clients and test suites use.
 void CmdDebug(CommandContext& ctx) {
   std::string_view sub = ctx.args[1];
@@ -496,7 +520,21 @@ void CmdDebug(CommandContext& ctx) {
          "    Return a Redis protocol error with <string> as message. Useful for clients",
          "    unit tests to simulate Redis errors.", "LOG <message>",
          "    Write <message> to the server log.", "OBJECT <key>",
-         "    Show low level info about `key` and associated value.", "SET-ACTIVE-EXPIRE <0|1>",
+         "    Show low level info about `key` and associated value.",
+         "RELOAD [option ...]",
+         "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+         "    * MERGE: conflicting keys will be loaded from RDB.",
+         "    * NOFLUSH: the existing database will not be removed before load, but",
+         "      conflicting keys will generate an exception and kill the server.",
+         "    * NOSAVE: the database will be loaded from an existing RDB file.",
+         "    Examples:",
+         "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+         "      the database.",
+         "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+         "      existing RDB file.",
+         "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+         "      file to the database.",
+         "SET-ACTIVE-EXPIRE <0|1>",
          "    Setting it to 0 disables expiring keys in background when they are not",
          "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
          "    default.", "SLEEP <seconds>",
@@ -531,6 +569,10 @@ void CmdDebug(CommandContext& ctx) {
   }
   if (EqualsIgnoreCase(sub, "object") && argc == 3) {
     DebugObject(ctx);
+    return;
+  }
+  if (EqualsIgnoreCase(sub, "reload")) {
+    DebugReload(ctx);
     return;
   }
   if (EqualsIgnoreCase(sub, "error") && argc == 3) {
@@ -604,15 +646,17 @@ void CmdFunctionHelp(CommandContext& ctx) {
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 // On success nothing is replied: the server closes every connection and stops.
 void CmdShutdown(CommandContext& ctx) {
-  bool nosave = false, save = false, other = false, abort = false;
+  bool nosave = false, save = false, other = false, abort = false, force = false;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     std::string_view a = ctx.args[i];
     if (EqualsIgnoreCase(a, "nosave")) {
       nosave = true;
     } else if (EqualsIgnoreCase(a, "save")) {
       save = true;
-    } else if (EqualsIgnoreCase(a, "now") || EqualsIgnoreCase(a, "force")) {
+    } else if (EqualsIgnoreCase(a, "now")) {
       other = true;
+    } else if (EqualsIgnoreCase(a, "force")) {
+      other = force = true;
     } else if (EqualsIgnoreCase(a, "abort")) {
       abort = true;
     } else {
@@ -626,6 +670,13 @@ void CmdShutdown(CommandContext& ctx) {
   }
   if (abort) {  // lrukv's shutdown never waits, so there is never one to abort
     ctx.reply.Error("ERR No shutdown in progress.");
+    return;
+  }
+  // The final save, as Redis: by default when `save` points are configured; a failed one keeps
+  // the server running (FORCE: exits anyway).
+  const int save_mode = save ? 1 : nosave ? -1 : 0;
+  if (!SaveBeforeShutdown(ctx.server, ctx.now_ms, save_mode) && !force) {
+    ctx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
     return;
   }
   ctx.server.control.Shutdown();

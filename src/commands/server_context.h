@@ -14,6 +14,7 @@
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
+#include "src/commands/persistence.h"
 #include "src/commands/watch_registry.h"
 #include "src/engine/engine.h"
 
@@ -61,6 +62,9 @@ class ServerControl {
   // Appends pre-encoded RESP bytes to another client's output and schedules its flush (MONITOR
   // lines, Pub/Sub messages). `client` must be one ForEachClient visits. The default drops them.
   virtual void Push(ClientState& client, std::string_view bytes) {}
+  // A line for the server log (saves, loads). The default drops it.
+  enum class LogSeverity { kNotice, kWarning };
+  virtual void ServerLog(LogSeverity level, std::string_view line) {}
 };
 
 // INFO commandstats / errorstats.
@@ -97,6 +101,8 @@ struct ServerContext {
   KeyspaceFanout keyspace_observers{};
   // WATCH: which clients watch which keys (transactions family).
   WatchRegistry watches{};
+  // Snapshots: the BGSAVE child, save statistics (persistence.h).
+  PersistenceState persistence{};
   // Told of every executed command (MONITOR, SLOWLOG); see hooks.h. Not owned.
   std::vector<CommandObserver*> command_observers{};
 };

@@ -18,6 +18,7 @@
 #include "resp/reply_writer.h"
 #include "resp/request_peek.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/persistence.h"
 #include "src/server/log.h"
 
 namespace lrukv::server {
@@ -160,6 +161,7 @@ Server::Server(cmd::Config& config)
   cmd::RegisterAllCommands(table_);
   shared_in_ = std::make_unique<char[]>(kSharedReadBytes);
   stats_.start_time_ms = clock_.NowMs();
+  context_.counters.last_save_time_s = stats_.start_time_ms / 1000;  // Redis: lastsave = start
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if (n > 0) stats_.executable.assign(exe, static_cast<size_t>(n));
@@ -192,6 +194,7 @@ int Server::Run() {
   loop_ready_ = true;
   loop_.data = this;
 
+  if (!LoadDumpAtStart()) return 1;
   std::string error;
   ApplyMaxClients(/*at_start=*/true, &error);
   if (config_.port != 0) {
@@ -227,6 +230,9 @@ int Server::Run() {
   uv_signal_init(&loop_, &sigint_);
   sigint_.data = this;
   uv_signal_start(&sigint_, OnSignal, SIGINT);
+  uv_signal_init(&loop_, &sigchld_);
+  sigchld_.data = this;
+  uv_signal_start(&sigchld_, OnChildExit, SIGCHLD);
 
   Log(LogLevel::kWarning, "Server initialized");
   if (!tcp_listeners_.empty()) Log(LogLevel::kNotice, "Ready to accept connections tcp");
@@ -766,6 +772,22 @@ void Server::OnConfigChanged(std::string_view name) {
 
 bool Server::ApplyConfig(std::string_view name, std::string* error) {
   if (!loop_ready_) return true;
+  if (name == "dir") {
+    // As Redis: the server's working directory is `dir`, and CONFIG GET shows it absolute.
+    if (chdir(config_.dir.c_str()) != 0) {
+      *error = std::strerror(errno);
+      return false;
+    }
+    if (char* cwd = getcwd(nullptr, 0)) {
+      config_.dir = cwd;
+      std::free(cwd);
+    }
+    return true;
+  }
+  if (name == "dbfilename" && config_.dbfilename.find('/') != std::string::npos) {
+    *error = "dbfilename can't be a path, just a filename";
+    return false;
+  }
   if (name == "maxclients") return ApplyMaxClients(/*at_start=*/false, error);
   if (name == "port" || name == "bind") {
     // uv_close releases the sockets at once, so the new listeners may reuse the address. On
@@ -920,6 +942,7 @@ void Server::OnExpireTimer(uv_timer_t* handle) {
 void Server::OnCronTimer(uv_timer_t* handle) {
   auto* s = static_cast<Server*>(handle->data);
   int64_t now_ms = s->clock_.NowMs();
+  cmd::PersistenceCron(s->context_, now_ms);
   int64_t idle_limit_ms = s->config_.timeout_s * 1000;
   uint64_t max_in = 0, max_out = 0;
   for (Connection* c = s->clients_head_; c;) {
@@ -973,7 +996,7 @@ void Server::OnSignal(uv_signal_t* handle, int signum) {
   auto* s = static_cast<Server*>(handle->data);
   Log(LogLevel::kWarning, "Received {} scheduling shutdown...",
       signum == SIGINT ? "SIGINT" : "SIGTERM");
-  s->DoShutdown();
+  s->ShutdownOnSignal(signum);
 }
 
 void Server::DoShutdown() {
@@ -995,11 +1018,13 @@ void Server::DoShutdown() {
   uv_timer_stop(&cron_timer_);
   uv_signal_stop(&sigterm_);
   uv_signal_stop(&sigint_);
+  uv_signal_stop(&sigchld_);
   for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&prepare_),
                          reinterpret_cast<uv_handle_t*>(&expire_timer_),
                          reinterpret_cast<uv_handle_t*>(&cron_timer_),
                          reinterpret_cast<uv_handle_t*>(&sigterm_),
-                         reinterpret_cast<uv_handle_t*>(&sigint_)}) {
+                         reinterpret_cast<uv_handle_t*>(&sigint_),
+                         reinterpret_cast<uv_handle_t*>(&sigchld_)}) {
     uv_close(h, nullptr);
   }
   Log(LogLevel::kWarning, "lrukv is now ready to exit, bye bye...");

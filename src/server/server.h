@@ -46,6 +46,7 @@ class Server final : public cmd::ServerControl {
   void OnConfigChanged(std::string_view name) override;
   void ResetStats() override;
   void Push(cmd::ClientState& client, std::string_view bytes) override;
+  void ServerLog(LogSeverity level, std::string_view line) override;
 
  private:
   struct Connection;
@@ -80,6 +81,15 @@ class Server final : public cmd::ServerControl {
   void Flush(Connection* c);
   void CloseConnection(Connection* c);
 
+  // ---- Persistence (server_persistence.cc) ----
+  // Removes stray temporaries and loads dir/dbfilename before any listener opens. False when
+  // the dump is bad and ignore-bad-dump is no: the server must not start.
+  bool LoadDumpAtStart();
+  static void OnChildExit(uv_signal_t* handle, int signum);  // SIGCHLD: reap a BGSAVE child
+  // SIGTERM/SIGINT: the final save when `save` points are configured, then shutdown; a failed
+  // save keeps the server running, as Redis.
+  void ShutdownOnSignal(int signum);
+
   // ---- Timers and signals ----
   static void OnPrepare(uv_prepare_t* handle);
   static void OnExpireTimer(uv_timer_t* handle);
@@ -112,6 +122,7 @@ class Server final : public cmd::ServerControl {
   uv_timer_t cron_timer_;
   uv_signal_t sigterm_;
   uv_signal_t sigint_;
+  uv_signal_t sigchld_;
   bool loop_ready_ = false;
 
   std::vector<Listener*> tcp_listeners_;

@@ -252,7 +252,8 @@ const char* const kRedisInfoFields[] = {
     "Cluster:cluster_enabled",
 };
 // Fields lrukv prints that Redis does not (an intended difference).
-const std::set<std::string> kLrukvOnlyFields = {"Server:lrukv_version"};
+const std::set<std::string> kLrukvOnlyFields = {
+    "Server:lrukv_version", "Persistence:dump_last_keys", "Persistence:dump_last_bytes"};
 // Fields Redis prints that lrukv may leave out: none.
 const std::set<std::string> kAllowedMissing = {};
 
