@@ -178,6 +178,10 @@ def round_trip(build_dir, work):
         assert f"skipped {sum(NON_STRING.values())} non-string keys" in out, out
         assert "\rexported " in err and "(db " in err, f"no progress line on a terminal: {err!r}"
         assert not [f for f in os.listdir(work) if ".tmp-" in f], os.listdir(work)
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = os.stat(from_redis).st_mode & 0o777
+        assert mode == 0o666 & ~umask, f"dump file mode {oct(mode)}, umask {oct(umask)}"
         assert_check_counts(build_dir, from_redis, expected)
 
         # file -> lrukv, piped: no progress line.
@@ -252,6 +256,11 @@ def failures(build_dir, work, good_path):
         rc, _, err = run_tool(build_dir, "export", f"127.0.0.1:{port}",
                               os.path.join(work, "never.json"))
         assert rc == 1 and "refused" in err and not os.path.exists(os.path.join(work, "never.json"))
+        # A failed export leaves the file it would have replaced as it was.
+        before = open(good_path, "rb").read()
+        rc, _, err = run_tool(build_dir, "export", f"127.0.0.1:{port}", good_path)
+        assert rc == 1 and open(good_path, "rb").read() == before
+        assert not [f for f in os.listdir(work) if ".tmp-" in f], os.listdir(work)
         print(f"no server: {err.strip()}")
 
         # A server with 4 databases refuses the dump's keys in db 7 and 15.

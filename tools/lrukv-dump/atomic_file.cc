@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +27,11 @@ std::unique_ptr<AtomicFile> AtomicFile::Create(const std::string& path, std::str
     *error = "cannot create " + temp_path + ": " + std::strerror(errno);
     return nullptr;
   }
+  // mkstemp creates 0600; a dump is an ordinary file, so give it what fopen would (0666 less
+  // the umask). umask can only be read by setting it, so it is put straight back.
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
   FILE* file = fdopen(fd, "wb");
   if (file == nullptr) {
     *error = "cannot open " + temp_path + ": " + std::strerror(errno);
