@@ -71,6 +71,8 @@ void Daemonize() {
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGHUP, SIG_IGN);
+  // A file-size limit (ulimit -f) must fail a save with EFBIG, like a full disk, not kill us.
+  std::signal(SIGXFSZ, SIG_IGN);
   lrukv::cmd::Config config;
   std::string error;
   int first_option = 1;
