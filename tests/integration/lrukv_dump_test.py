@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 import time
 
+import redis
+
 from servers import parse_args, start_lrukv, start_redis, free_port
 
 DATABASES = 16
@@ -21,14 +23,16 @@ NON_STRING = {0: 3, 2: 2, 15: 1}  # db -> keys of other types (lists, hashes, se
 DEADLINE_TOLERANCE_MS = 2000
 
 
-def run_tool(build_dir, *args, stderr_tty=False):
-    """Runs lrukv-dump; returns (exit code, stdout, stderr) as text."""
+def run_tool(build_dir, *args, stderr_tty=False, env=None):
+    """Runs lrukv-dump; returns (exit code, stdout, stderr) as text. `env` adds variables."""
     binary = os.path.join(os.path.abspath(build_dir), "lrukv-dump")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("REDISCLI_AUTH")}
+    full_env.update(env or {})
     if not stderr_tty:
-        p = subprocess.run([binary, *args], capture_output=True, timeout=300)
+        p = subprocess.run([binary, *args], capture_output=True, timeout=300, env=full_env)
         return p.returncode, p.stdout.decode(), p.stderr.decode()
     master, slave = pty.openpty()
-    p = subprocess.Popen([binary, *args], stdout=subprocess.PIPE, stderr=slave)
+    p = subprocess.Popen([binary, *args], stdout=subprocess.PIPE, stderr=slave, env=full_env)
     os.close(slave)
     err = b""
     while True:
@@ -274,12 +278,45 @@ def failures(build_dir, work, good_path):
         redis.cleanup()
 
 
+def password(build_dir, work, good_path):
+    """REDISCLI_AUTH, as redis-cli reads it, authenticates both directions."""
+    server = start_redis(["--requirepass", "s3cret"], wait=False)
+    try:
+        deadline = time.time() + 30
+        while True:  # servers.py's readiness check has no password
+            try:
+                server.client(password="s3cret").ping()
+                break
+            except redis.exceptions.ConnectionError:
+                assert time.time() < deadline, server.log()
+                time.sleep(0.05)
+        address = f"127.0.0.1:{server.port}"
+        rc, _, err = run_tool(build_dir, "import", good_path, address)
+        assert rc == 1 and "NOAUTH" in err, err
+        rc, _, err = run_tool(build_dir, "import", good_path, address,
+                              env={"REDISCLI_AUTH": "wrong"})
+        assert rc == 1 and "refused AUTH" in err, err
+        print(f"wrong password: {err.strip()}")
+        rc, out, err = run_tool(build_dir, "import", good_path, address,
+                                env={"REDISCLI_AUTH": "s3cret"})
+        assert rc == 0, err
+        imported = int(re.search(r"imported (\d+) keys", out)[1])
+        again = os.path.join(work, "with-password.json")
+        rc, out, err = run_tool(build_dir, "export", address, again,
+                                env={"REDISCLI_AUTH_USER": "default", "REDISCLI_AUTH": "s3cret"})
+        assert rc == 0 and f"exported {imported} keys" in out, (out, err)
+        assert open(again, "rb").read().count(b'"key') == imported
+    finally:
+        server.cleanup()
+
+
 def main():
     args = parse_args(__doc__)
     with tempfile.TemporaryDirectory(prefix="lrukv-dump-it-") as work:
         good = round_trip(args.build_dir, work)
         corrupted_files(args.build_dir, work, good)
         failures(args.build_dir, work, good)
+        password(args.build_dir, work, good)
     print("lrukv_dump_test: ok")
 
 

@@ -16,6 +16,7 @@
 #include "tools/lrukv-dump/atomic_file.h"
 #include "tools/lrukv-dump/progress.h"
 #include "tools/lrukv-dump/resp_client.h"
+#include "tools/lrukv-dump/server_session.h"
 #include "tools/lrukv-dump/subcommands.h"
 
 namespace lrukv::dumptool {
@@ -129,7 +130,11 @@ class Exporter {
       }
       engine::SetOptions options;
       if (pttl.integer >= 0) options.expire_at_ms = sent_ms + pttl.integer;
-      engine_.Set(db, key, value.str, sent_ms, options);
+      if (engine_.Set(db, key, value.str, sent_ms, options) != engine::OpStatus::kOk) {
+        *error = "db " + std::to_string(db) + " is beyond the " +
+                 std::to_string(engine_.databases()) + " databases a dump can hold";
+        return false;
+      }
       ++counts_.keys_set;
     }
     return true;
@@ -152,8 +157,8 @@ int RunExport(const std::string& host, const std::string& port, const std::strin
   std::string error;
   std::unique_ptr<AtomicFile> out = AtomicFile::Create(path, &error);
   if (!out) return fail(error);
-  std::unique_ptr<RespClient> client = RespClient::Connect(host, port, &error);
-  if (!client) return fail("cannot connect to " + error);
+  std::unique_ptr<RespClient> client = OpenSession(host, port, &error);
+  if (!client) return fail(error);
 
   engine::SystemClock clock;
   const int databases = ServerDatabases(*client);

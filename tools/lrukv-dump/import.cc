@@ -11,6 +11,7 @@
 #include "tools/lrukv-dump/progress.h"
 #include "tools/lrukv-dump/resp_client.h"
 #include "tools/lrukv-dump/restore_commands.h"
+#include "tools/lrukv-dump/server_session.h"
 #include "tools/lrukv-dump/subcommands.h"
 
 namespace lrukv::dumptool {
@@ -79,9 +80,9 @@ int RunImport(const std::string& path, const std::string& host, const std::strin
     std::fprintf(stderr, "lrukv-dump: import: %s\n", error.c_str());
     return 1;
   }
-  std::unique_ptr<RespClient> client = RespClient::Connect(host, port, &error);
+  std::unique_ptr<RespClient> client = OpenSession(host, port, &error);
   if (!client) {
-    std::fprintf(stderr, "lrukv-dump: import: cannot connect to %s\n", error.c_str());
+    std::fprintf(stderr, "lrukv-dump: import: %s\n", error.c_str());
     return 1;
   }
   Importer importer(*client);

@@ -10,7 +10,8 @@
 //                                       pipelined; the first refused command stops it
 //
 // Exit status: 0 success, 1 failure (message on stderr), 2 usage error. A progress line is
-// drawn on stderr while it is a terminal.
+// drawn on stderr while it is a terminal. REDISCLI_AUTH (and REDISCLI_AUTH_USER), as for
+// redis-cli, give the password to authenticate with.
 #include <cstdio>
 #include <cstring>
 #include <string>
