@@ -67,6 +67,10 @@ TEST_CASE("payload: values with NUL or invalid UTF-8 go base64, others stay read
   CHECK(EncodePayload("h\xc3\xa9llo \xe2\x82\xac").find("\"value\":") != std::string::npos);
   // JSON escapes for quotes, backslashes and control characters.
   CHECK(EncodePayload("a\"b\\c\n").find(R"("value":"a\"b\\c\n")") != std::string::npos);
+  // rapidjson's escapes, as docs/dump-format.md states them: \u with upper-case hex for other
+  // control characters; '/', DEL and non-ASCII characters as they are.
+  CHECK(EncodePayload("\x1f/\x7f\xc3\xa9").find("\"value\":\"\\u001F/\x7f\xc3\xa9\"") !=
+        std::string::npos);
 }
 
 // ---- Round trips ----
