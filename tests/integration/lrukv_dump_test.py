@@ -7,6 +7,8 @@ import os
 import pty
 import random
 import re
+import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -278,6 +280,29 @@ def failures(build_dir, work, good_path):
         redis.cleanup()
 
 
+def interrupted(build_dir, work):
+    """An export killed while it waits on a silent server leaves no temp file behind."""
+    binary = os.path.join(os.path.abspath(build_dir), "lrukv-dump")
+    with socket.socket() as silent:  # accepts, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            out = os.path.join(work, f"killed-{sig}.json")
+            p = subprocess.Popen([binary, "export", f"127.0.0.1:{silent.getsockname()[1]}", out],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.time() + 30
+            while not [f for f in os.listdir(work) if f.startswith(f"killed-{sig}.json.tmp-")]:
+                assert time.time() < deadline and p.poll() is None, "no temp file appeared"
+                time.sleep(0.02)
+            conn, _ = silent.accept()  # the tool is now waiting for CONFIG GET's reply
+            p.send_signal(sig)
+            assert p.wait(30) == -sig, p.returncode
+            conn.close()
+            left = [f for f in os.listdir(work) if f.startswith(f"killed-{sig}")]
+            assert not left, f"left behind after {sig!r}: {left}"
+    print("interrupted exports: temp files removed")
+
+
 def password(build_dir, work, good_path):
     """REDISCLI_AUTH, as redis-cli reads it, authenticates both directions."""
     server = start_redis(["--requirepass", "s3cret"], wait=False)
@@ -317,6 +342,7 @@ def main():
         corrupted_files(args.build_dir, work, good)
         failures(args.build_dir, work, good)
         password(args.build_dir, work, good)
+        interrupted(args.build_dir, work)
     print("lrukv_dump_test: ok")
 
 

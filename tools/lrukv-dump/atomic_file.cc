@@ -5,11 +5,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace lrukv::dumptool {
 namespace {
+
+// The temp file being written, for the signal handler below (a tool writes one at a time).
+std::atomic<const char*> g_temp_path{nullptr};
+
+// Ctrl-C or a kill during an export removes the temp file (it may be large), then dies of the
+// same signal so the exit status still tells what happened. unlink is async-signal-safe.
+void RemoveTempAndDie(int sig) {
+  if (const char* path = g_temp_path.load()) unlink(path);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void RemoveTempOnSignals() {
+  struct sigaction action {};
+  action.sa_handler = RemoveTempAndDie;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
+}
 
 std::string DirectoryOf(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -39,10 +59,14 @@ std::unique_ptr<AtomicFile> AtomicFile::Create(const std::string& path, std::str
     unlink(temp_path.c_str());
     return nullptr;
   }
-  return std::unique_ptr<AtomicFile>(new AtomicFile(path, std::move(temp_path), file));
+  std::unique_ptr<AtomicFile> atomic(new AtomicFile(path, std::move(temp_path), file));
+  g_temp_path.store(atomic->temp_path_.c_str());
+  RemoveTempOnSignals();
+  return atomic;
 }
 
 AtomicFile::~AtomicFile() {
+  g_temp_path.store(nullptr);
   if (file_ != nullptr) std::fclose(file_);
   if (!committed_) unlink(temp_path_.c_str());
 }
@@ -62,6 +86,7 @@ bool AtomicFile::Commit(std::string* error) {
     return false;
   }
   committed_ = true;
+  g_temp_path.store(nullptr);
   // The rename is durable only once the directory entry is on disk.
   const std::string dir = DirectoryOf(path_);
   const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -1,6 +1,7 @@
 // AtomicFile: writes a file so that readers see either the old file or the whole new one,
 // never a part: a temp file in the same directory, then fflush, fsync, rename over the target
-// and fsync of the directory (as Redis's rdbSave and lrukv's SAVE do).
+// and fsync of the directory (as Redis's rdbSave and lrukv's SAVE do). SIGINT, SIGTERM and
+// SIGHUP remove the temp file before the process dies of them.
 #pragma once
 
 #include <cstdio>
