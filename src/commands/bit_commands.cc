@@ -151,6 +151,7 @@ void CmdSetBit(CommandContext& ctx) {
   auto& cell = reinterpret_cast<unsigned char&>(value[byte]);
   const bool was_set = cell & mask;
   cell = static_cast<unsigned char>(on ? (cell | mask) : (cell & ~mask));
+  ctx.server.counters.dirty++;
   if (!entry || byte >= old_len || was_set != (on == 1)) {
     ctx.server.keyspace_observers.OnModified(db, key);
   }
@@ -317,12 +318,13 @@ void CmdBitOp(CommandContext& ctx) {
   }
   const std::string_view dest = ctx.args[2];
   if (result.empty()) {
-    engine.Del(db, dest, ctx.now_ms);
+    if (engine.Del(db, dest, ctx.now_ms)) ctx.server.counters.dirty++;
     ctx.reply.Integer(0);
     return;
   }
   // Redis builds the result in a buffer and stores it as is: OBJECT ENCODING says "raw".
   engine.Set(db, dest, result, ctx.now_ms, {.modified_in_place = true});
+  ctx.server.counters.dirty++;
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
 }
 
@@ -549,6 +551,7 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
       continue;
     }
     const FieldWrite w = RunBitFieldWrite(ctx, value, op);
+    if (w != FieldWrite::kRefused) ctx.server.counters.dirty++;
     changed |= w == FieldWrite::kChanged || (w == FieldWrite::kSameValue && created_or_grown);
   }
   if (changed) ctx.server.keyspace_observers.OnModified(db, key);

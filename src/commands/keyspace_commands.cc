@@ -15,6 +15,7 @@
 #include "resp/errors.h"
 #include "resp/reply_writer.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/persistence.h"
 #include "src/commands/command_table.h"
 #include "src/commands/glob_match.h"
 #include "src/commands/number_format.h"
@@ -362,7 +363,11 @@ void CmdFlushAll(CommandContext& ctx) {
     removed += ctx.server.engine.DbSize(db);
   }
   ctx.server.engine.FlushAll();
-  ctx.server.counters.dirty += removed + 1;  // Redis counts the FLUSHALL itself too
+  ctx.server.counters.dirty += removed;
+  // As Redis: a snapshot in flight is now stale, and with save points the (empty) dataset is
+  // saved at once, so a restart does not bring the flushed keys back.
+  ResetSnapshotAfterFlushAll(ctx.server, ctx.now_ms);
+  ctx.server.counters.dirty++;  // Redis counts the FLUSHALL itself too
   ctx.reply.Ok();
 }
 

@@ -263,6 +263,13 @@ bool SaveBeforeShutdown(ServerContext& server, int64_t now_ms, int save_mode) {
   return true;
 }
 
+void ResetSnapshotAfterFlushAll(ServerContext& server, int64_t now_ms) {
+  KillBackgroundSave(server);
+  if (SavePoints(server.config.save).empty()) return;
+  std::string error;
+  SaveInForeground(server, now_ms, &error);
+}
+
 bool ReloadDump(ServerContext& server, int64_t now_ms, bool save, bool flush,
                 std::string* error) {
   std::string why;
@@ -276,7 +283,7 @@ bool ReloadDump(ServerContext& server, int64_t now_ms, bool save, bool flush,
   if (!r.load.ok || !r.found) {
     server.control.ServerLog(Level::kWarning, r.found ? fmt::format("Bad dump {}", r.load.error)
                                                 : "DEBUG RELOAD: there is no dump to load");
-    *error = "ERR Error trying to load the RDB dump, check server logs.";
+    *error = "ERR Error trying to load the RDB dump";
     return false;
   }
   server.persistence.last_load_keys_loaded = r.load.keys_loaded;

@@ -63,6 +63,10 @@ bool WritesDeniedByDiskError(const ServerContext& server);
 // a save was due and failed (the caller then keeps running unless forced).
 bool SaveBeforeShutdown(ServerContext& server, int64_t now_ms, int save_mode);
 
+// FLUSHALL's part: kills a running child and, when `save` points are configured, saves the
+// now empty dataset in the foreground (a failure is logged only, as Redis).
+void ResetSnapshotAfterFlushAll(ServerContext& server, int64_t now_ms);
+
 // DEBUG RELOAD: save (unless !save), flush (unless !flush), load the dump back. False with
 // *error (Redis's reply text) on failure.
 bool ReloadDump(ServerContext& server, int64_t now_ms, bool save, bool flush, std::string* error);

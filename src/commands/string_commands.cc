@@ -180,6 +180,7 @@ void SetGeneric(CommandContext& ctx, const SetParams& params, std::string_view k
   options.expire_at_ms = params.expire_at_ms;
   options.keep_ttl = params.keep_ttl;
   engine.Set(db, key, value, ctx.now_ms, options);
+  ctx.server.counters.dirty++;
   if (params.get) return;
   if (replies == SetReplies::kOneOrZero) {
     ctx.reply.Integer(1);
@@ -264,8 +265,10 @@ void CmdGetEx(CommandContext& ctx) {
     engine.SetExpire(db, ctx.args[1], expire_at_ms, ctx.now_ms);
     // Redis signals every GETEX that sets a deadline; the engine only a changed one.
     if (same_deadline) ctx.server.keyspace_observers.OnModified(db, ctx.args[1]);
+    ctx.server.counters.dirty++;
   } else if (opts.persist && entry->expire_at_ms != kNoExpiry) {
     engine.SetExpire(db, ctx.args[1], kNoExpiry, ctx.now_ms);
+    ctx.server.counters.dirty++;
   }
 }
 
@@ -279,6 +282,7 @@ void CmdGetDel(CommandContext& ctx) {
   }
   ctx.reply.Bulk(entry->value);
   ctx.server.engine.Del(db, ctx.args[1], ctx.now_ms);
+  ctx.server.counters.dirty++;
 }
 
 // GETSET key value (the new value has no TTL)
@@ -310,6 +314,7 @@ void OpMSet(CommandContext& ctx) {
   for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
     ctx.server.engine.Set(ctx.client.db, ctx.args[i], ctx.args[i + 1], ctx.now_ms);
   }
+  ctx.server.counters.dirty += (ctx.args.size() - 1) / 2;
 }
 
 // MSET key value [key value ...]
@@ -363,6 +368,7 @@ void IncrDecrGeneric(CommandContext& ctx, int64_t delta) {
   engine::SetOptions options;
   options.keep_ttl = true;
   engine.Set(db, key, std::string_view(buf, len), ctx.now_ms, options);
+  ctx.server.counters.dirty++;
   ctx.reply.Integer(value);
 }
 
@@ -420,6 +426,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   // value hint tells OBJECT ENCODING (keyspace_commands.cc).
   options.value_hint = true;
   engine.Set(db, key, text, ctx.now_ms, options);
+  ctx.server.counters.dirty++;
   ctx.reply.Bulk(text);
 }
 
@@ -439,6 +446,7 @@ size_t OpWriteAt(CommandContext& ctx, std::string_view key, size_t old_len, size
   const size_t new_len = std::max(old_len, offset + data.size());
   std::span<char> value = ctx.server.engine.ResizeValue(ctx.client.db, key, new_len, ctx.now_ms);
   if (!data.empty()) std::memcpy(value.data() + offset, data.data(), data.size());
+  ctx.server.counters.dirty++;
   return new_len;
 }
 
@@ -450,6 +458,7 @@ void CmdAppend(CommandContext& ctx) {
   if (!entry) {
     // As Redis: a missing key is created as SET would (so "12" is then an int encoding).
     ctx.server.engine.Set(ctx.client.db, key, data, ctx.now_ms);
+    ctx.server.counters.dirty++;
     ctx.reply.Integer(static_cast<int64_t>(data.size()));
     return;
   }

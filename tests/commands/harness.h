@@ -39,6 +39,8 @@ class CommandHarness {
  public:
   CommandHarness() : engine(clock), server{engine, config, table, control, {}, }, dispatcher(server) {
     cmd::RegisterAllCommands(table);
+    // No automatic snapshots: FLUSHALL would otherwise save a dump into the working directory.
+    config.save = "";
     client.id = 1;
     control.clients.push_back(&client);
   }
