@@ -32,6 +32,23 @@ bool SyncDirectory(const std::string& dir, std::string* error) {
   return ok;
 }
 
+// True when `pid` names a process that may still write its temporary: kill(pid, 0) finds it
+// and it is not a zombie. A zombie writes nothing: the BGSAVE child of a kill -9'd server
+// dies with it and stays a zombie until init reaps it, which a prompt restart can precede.
+bool MayStillWrite(long pid) {
+  if (kill(static_cast<pid_t>(pid), 0) != 0) return false;
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return true;  // no procfs: trust kill()
+  char stat[512];
+  const size_t n = std::fread(stat, 1, sizeof stat - 1, f);
+  std::fclose(f);
+  stat[n] = '\0';
+  // "pid (comm) S ...": the state follows the last ')', since comm may hold one.
+  const char* paren = std::strrchr(stat, ')');
+  if (paren == nullptr || paren[1] != ' ') return true;
+  return paren[2] != 'Z' && paren[2] != 'X';
+}
+
 }  // namespace
 
 std::string JoinPath(const std::string& dir, const std::string& filename) {
@@ -111,7 +128,7 @@ int RemoveStrayTemporaries(const std::string& dir, const std::string& filename) 
     if (digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
     long pid = std::strtol(std::string(digits).c_str(), nullptr, 10);
     // A live process with that pid may be another server's save in progress: leave it.
-    if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) == 0) continue;
+    if (pid > 0 && pid != getpid() && MayStillWrite(pid)) continue;
     if (unlink((parent + std::string(name)).c_str()) == 0) ++removed;
   }
   closedir(d);

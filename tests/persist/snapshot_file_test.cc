@@ -146,4 +146,22 @@ TEST_CASE("stray temporaries of dead processes are removed, a live process's is 
   CHECK(ReadAll(dir.path + "/dump.json") == "{}");
 }
 
+TEST_CASE("stray temporary of a zombie is removed: a killed, unreaped BGSAVE child writes nothing") {
+  // Issue 4: the child of a kill -9'd server dies with it, but until init reaps it kill(pid, 0)
+  // still succeeds; a restart in that window must still remove its temporary.
+  TempDir dir;
+  pid_t zombie = fork();
+  REQUIRE(zombie >= 0);
+  if (zombie == 0) _exit(0);
+  // Wait for it to become a zombie without reaping it.
+  siginfo_t info{};
+  REQUIRE(waitid(P_PID, static_cast<id_t>(zombie), &info, WEXITED | WNOWAIT) == 0);
+  const std::string stray = TempDumpPath(dir.path, "dump.json", zombie);
+  Touch(stray);
+
+  CHECK(RemoveStrayTemporaries(dir.path, "dump.json") == 1);
+  CHECK_FALSE(Exists(stray));
+  waitpid(zombie, nullptr, 0);
+}
+
 }  // namespace lrukv::persist
