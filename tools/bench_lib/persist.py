@@ -2,7 +2,7 @@
 the reactor's longest pause during BGSAVE, for one server and one dataset per call of run_once.
 
 One run, on a fresh server pinned to CPU 0 (`--save "" --dir D`, D a fresh directory):
-  fill     the dataset's RESP file through `redis-cli --pipe` (CPU 1); DBSIZE must equal N;
+  fill     the dataset's RESP file through `redis-cli --pipe` (CPU 1), timed; DBSIZE must be N;
   SAVE     wall time as the client sees it, and the server's own (INFO commandstats usec delta);
            the size of D/<dump file>;
   BGSAVE   a PING probe (lrukv-loadgen probe, one PING at a time every --interval-us, CPU 1) runs
@@ -148,14 +148,18 @@ class Process:
 
 
 def fill(p, dataset):
-    """Loads the dataset through `redis-cli --pipe` on LOAD_CPU; fails unless every reply was OK."""
+    """Loads the dataset through `redis-cli --pipe` on LOAD_CPU; fails unless every reply was OK.
+    Returns its wall seconds: the same keys inserted over the wire, a yardstick for the load."""
+    t0 = time.monotonic()
     with open(dataset.resp_path, "rb") as f:
         r = subprocess.run(["taskset", "-c", str(LOAD_CPU), "redis-cli", "-p", str(p.port),
                             "--pipe"], stdin=f, capture_output=True)
     out = (r.stdout + r.stderr).decode(errors="replace")
     if r.returncode != 0 or "errors: 0," not in out:
         raise RuntimeError(f"{p.spec.name}: redis-cli --pipe failed:\n{out}")
+    seconds = time.monotonic() - t0
     p.dbsize_must_be(dataset.nkeys, "after the fill")
+    return seconds
 
 
 def save(p, data_dir):
@@ -254,7 +258,7 @@ def run_once(spec, dataset, workdir, tag, probe_args):
     figures = {}
     p = Process(spec, data_dir, os.path.join(workdir, f"{tag}-fill.log"))
     try:
-        fill(p, dataset)
+        figures["fill_s"] = fill(p, dataset)
         figures["save_s"], figures["save_server_s"], figures["file_bytes"] = save(p, data_dir)
         figures.update(bgsave_pause(p, probe_args, os.path.join(workdir, tag)))
         p.shutdown_nosave()
@@ -284,6 +288,7 @@ ROWS = (  # (figure key, row label, unit divisor, format, target ratio or None)
     ("file_bytes", "file size (MB)", 1e6, "{:.1f}", None),
     ("load_log_s", "load time (log, s)", 1, "{:.2f}", 2.0),
     ("load_spawn_s", "load time (spawn to first PONG, s)", 1, "{:.2f}", None),
+    ("fill_s", "fill time for comparison (redis-cli --pipe, s)", 1, "{:.2f}", None),
     ("peak_rss_bytes", "peak RSS during load (VmHWM, MB)", 1e6, "{:.0f}", None),
     ("rss_after_load_bytes", "RSS after load (VmRSS, MB)", 1e6, "{:.0f}", None),
     ("bgsave_max_ping_ms", "BGSAVE max PING latency (ms)", 1, "{:.2f}", 2.0),
