@@ -73,22 +73,37 @@ def check_equal(what, redis_reply, lrukv_reply):
         f"{what}:\n  redis-server: {redis_reply!r}\n  lrukv:        {lrukv_reply!r}")
 
 
+def changes(c):
+    """INFO persistence's rdb_changes_since_last_save (Redis's server.dirty)."""
+    for line in c.call("INFO", "persistence").decode().splitlines():
+        if line.startswith("rdb_changes_since_last_save:"):
+            return int(line.split(":", 1)[1])
+    raise AssertionError("no rdb_changes_since_last_save in INFO persistence")
+
+
 def differential(r, l, script, name):
     """Runs `script` (a list of commands) on both servers after FLUSHALL. In a command, the
     word PAYLOAD stands for the server's own DUMP of "src" (value "hello"), OTHER for the other
-    server's. Replies of DUMP are compared by kind only (nil or a bulk)."""
+    server's. Replies of DUMP are compared by kind only (nil or a bulk). Outside MULTI, each
+    RESTORE must also count the same number of changes (rdb_changes_since_last_save)."""
     payloads = {}
     for side, c in (("redis", r), ("lrukv", l)):
         c.call("FLUSHALL")
         c.call("SET", "src", "hello")
         payloads[side] = c.call("DUMP", "src")
         assert isinstance(payloads[side], bytes), (side, payloads[side])
+    in_multi = False
     for cmd in script:
-        replies = {}
+        replies, dirty = {}, {}
+        count_changes = cmd[0].upper() == "RESTORE" and not in_multi
         for side, other, c in (("redis", "lrukv", r), ("lrukv", "redis", l)):
             args = [payloads[side] if a == "PAYLOAD" else payloads[other] if a == "OTHER" else a
                     for a in cmd]
+            before = changes(c) if count_changes else 0
             replies[side] = c.call(*args)
+            dirty[side] = changes(c) - before if count_changes else 0
+        in_multi = (in_multi or cmd[0].upper() == "MULTI") and cmd[0].upper() != "EXEC"
+        check_equal(f"{name}: changes counted by {cmd}", dirty["redis"], dirty["lrukv"])
         if cmd[0].upper() == "DUMP":
             check_equal(f"{name}: {cmd}", type(replies["redis"]), type(replies["lrukv"]))
         else:
