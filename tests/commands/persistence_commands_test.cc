@@ -14,28 +14,13 @@
 
 #include "src/commands/persistence.h"
 #include "harness.h"
+#include "support/temp_dir.h"
 
 namespace lrukv::testing {
 namespace {
 
 constexpr std::string_view kMisconfPrefix = "-MISCONF Redis is configured to save RDB snapshots";
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/lrukv-persist-cmd-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Runs the cron until the BGSAVE child is reaped (at most ~10 s).
 void WaitBackgroundSave(CommandHarness& h) {
@@ -68,7 +53,7 @@ TEST_CASE("SAVE writes the dump, resets the change counter and stamps LASTSAVE")
   CHECK(InfoField(h, "rdb_changes_since_last_save") == "0");
   CHECK(InfoField(h, "rdb_saves") == "1");
   CHECK(InfoField(h, "dump_last_keys") == "2");
-  const std::string dump = ReadAll(dir.path + "/dump.json");
+  const std::string dump = ReadFileBytes(dir.path + "/dump.json");
   CHECK(InfoField(h, "dump_last_bytes") == std::to_string(dump.size()));
   CHECK(dump.find("\"key\":\"b\"") != std::string::npos);
   CHECK(h.Run({"LASTSAVE"}) == ":" + std::to_string(h.clock.NowMs() / 1000) + "\r\n");
@@ -102,7 +87,7 @@ TEST_CASE("BGSAVE forks a child that writes the dump; the cron reaps it") {
   CHECK(InfoField(h, "rdb_last_bgsave_status") == "ok");
   CHECK(InfoField(h, "dump_last_keys") == "1000");
   CHECK(InfoField(h, "rdb_changes_since_last_save") == "0");
-  CHECK(ReadAll(dir.path + "/dump.json").find("\"key\":\"k999\"") != std::string::npos);
+  CHECK(ReadFileBytes(dir.path + "/dump.json").find("\"key\":\"k999\"") != std::string::npos);
 }
 
 TEST_CASE("a failed BGSAVE turns writes and PING into -MISCONF while save points exist") {
@@ -164,7 +149,7 @@ TEST_CASE("SHUTDOWN saves first when save points exist, and stays up when that s
   SUBCASE("default with save points: saves, then shuts down") {
     CHECK(h.Run({"SHUTDOWN"}).empty());
     CHECK(h.control.shutdown_requested);
-    CHECK(ReadAll(dir.path + "/dump.json").find("\"key\":\"a\"") != std::string::npos);
+    CHECK(ReadFileBytes(dir.path + "/dump.json").find("\"key\":\"a\"") != std::string::npos);
   }
   SUBCASE("NOSAVE: no dump") {
     CHECK(h.Run({"SHUTDOWN", "NOSAVE"}).empty());
@@ -213,11 +198,11 @@ TEST_CASE("FLUSHALL with save points saves the empty dataset at once; without, i
   h.Run({"SET", "a", "1"});
   CHECK(h.Run({"SAVE"}) == "+OK\r\n");
   CHECK(h.Run({"FLUSHALL"}) == "+OK\r\n");
-  CHECK(ReadAll(dir.path + "/dump.json").find("\"key\":\"a\"") != std::string::npos);
+  CHECK(ReadFileBytes(dir.path + "/dump.json").find("\"key\":\"a\"") != std::string::npos);
   h.config.save = "3600 1";
   h.Run({"SET", "b", "1"});
   CHECK(h.Run({"FLUSHALL"}) == "+OK\r\n");
-  CHECK(ReadAll(dir.path + "/dump.json").find("\"entries\":[]") != std::string::npos);
+  CHECK(ReadFileBytes(dir.path + "/dump.json").find("\"entries\":[]") != std::string::npos);
   CHECK(InfoField(h, "rdb_changes_since_last_save") == "1");  // the FLUSHALL itself, as Redis
 }
 

@@ -3,69 +3,13 @@ both servers over raw RESP, and every reply must be equal byte for byte (error t
 except DUMP payloads, which are each server's own (Redis's RDB bytes, lrukv's JSON). Each
 server's payload is also fed to the other, which must refuse it with Redis's checksum error.
 TTLs are compared within a tolerance; COMMAND INFO and COMMAND DOCS must be equal."""
-import socket
 import time
 
+from raw_resp import RawClient, RespError
 from servers import parse_args, start_lrukv, start_redis
 
 TTL_TOLERANCE_MS = 2000  # a slow machine may take this long between RESTORE and PTTL
 BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong"
-
-
-class RespError(str):
-    """An error reply: its text without the leading '-'."""
-
-
-class RawClient:
-    """A minimal RESP2 client, so replies reach the test unconverted (redis-py rewrites some
-    error texts and command replies)."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.buf = b""
-
-    def call(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
-        return self._reply()
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("server closed the connection")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _exact(self, n):
-        while len(self.buf) < n + 2:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("server closed the connection")
-            self.buf += chunk
-        data, self.buf = self.buf[:n], self.buf[n + 2:]
-        return data
-
-    def _reply(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            return RespError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            return None if n < 0 else self._exact(n)
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self._reply() for _ in range(n)]
-        raise ValueError(f"bad reply line {line!r}")
 
 
 def check_equal(what, redis_reply, lrukv_reply):

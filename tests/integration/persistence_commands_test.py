@@ -8,12 +8,12 @@ with the first difference of each failing one."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import traceback
 
+from raw_resp import RawClient, RespError
 from servers import parse_args, start_lrukv, start_redis
 
 REDIS_DUMP = "dump.rdb"
@@ -22,74 +22,6 @@ LRUKV_ONLY_INFO_FIELDS = ("dump_last_keys", "dump_last_bytes")
 SAVE_POINTS = ["--save", "3600 1"]  # save points that never fire during a test
 
 BUILD_DIR = None
-
-
-class RespError(str):
-    """An error reply: its text without the leading '-'."""
-
-
-class RawClient:
-    """A minimal RESP2 client, so error texts reach the test exactly as sent."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.buf = b""
-
-    def send(self, *commands):
-        out = []
-        for args in commands:
-            out.append(b"*%d\r\n" % len(args))
-            for a in args:
-                a = a if isinstance(a, bytes) else str(a).encode()
-                out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
-
-    def call(self, *args):
-        self.send(args)
-        return self.reply()
-
-    def pipeline(self, *commands):
-        """All commands in one write, so the server runs them in one go (no child is reaped
-        between them)."""
-        self.send(*commands)
-        return [self.reply() for _ in commands]
-
-    def _fill(self):
-        chunk = self.sock.recv(1 << 16)
-        if not chunk:
-            raise ConnectionError("server closed the connection")
-        self.buf += chunk
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def reply(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            return RespError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self._fill()
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return data
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self.reply() for _ in range(n)]
-        raise ValueError(f"bad reply line {line!r}")
-
-    def close(self):
-        self.sock.close()
 
 
 # ---- helpers ----

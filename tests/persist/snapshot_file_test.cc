@@ -16,30 +16,15 @@
 #include "src/engine/clock.h"
 #include "src/engine/engine.h"
 #include "src/persist/snapshot_file.h"
+#include "support/temp_dir.h"
 
 namespace lrukv::persist {
 namespace {
 
 using engine::Engine;
 using engine::FakeClock;
-
-// A fresh directory under /tmp, removed with its files at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/lrukv-snapshot-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFileBytes;
+using testing::TempDir;
 
 bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
@@ -58,7 +43,7 @@ TEST_CASE("SaveDumpFile writes a dump that LoadDumpFile reads back, leaving no t
   WriteResult w = SaveDumpFile(e, now, dir.path, "dump.json");
   REQUIRE_MESSAGE(w.ok, w.error);
   CHECK(w.keys == 500);
-  CHECK(w.bytes == ReadAll(dir.path + "/dump.json").size());
+  CHECK(w.bytes == ReadFileBytes(dir.path + "/dump.json").size());
   CHECK_FALSE(Exists(TempDumpPath(dir.path, "dump.json", getpid())));
 
   Engine back(clock);
@@ -101,7 +86,7 @@ TEST_CASE("a full disk fails the save, removes the temporary and leaves the old 
   const int64_t now = clock.NowMs();
   e.Set(0, "old", "dump", now);
   REQUIRE(SaveDumpFile(e, now, dir.path, "dump.json").ok);
-  const std::string old_bytes = ReadAll(dir.path + "/dump.json");
+  const std::string old_bytes = ReadFileBytes(dir.path + "/dump.json");
   for (int i = 0; i < 20000; ++i) e.Set(0, "k" + std::to_string(i), std::string(100, 'x'), now);
 
   // RLIMIT_FSIZE makes writes past 64 KiB fail with EFBIG, as a full disk fails them with
@@ -120,7 +105,7 @@ TEST_CASE("a full disk fails the save, removes the temporary and leaves the old 
   waitpid(pid, &status, 0);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  CHECK(ReadAll(dir.path + "/dump.json") == old_bytes);
+  CHECK(ReadFileBytes(dir.path + "/dump.json") == old_bytes);
   CHECK_FALSE(Exists(TempDumpPath(dir.path, "dump.json", pid)));
 }
 
@@ -143,7 +128,7 @@ TEST_CASE("stray temporaries of dead processes are removed, a live process's is 
   CHECK(Exists(live));
   CHECK(Exists(other));
   CHECK(Exists(other_dump));
-  CHECK(ReadAll(dir.path + "/dump.json") == "{}");
+  CHECK(ReadFileBytes(dir.path + "/dump.json") == "{}");
 }
 
 TEST_CASE("stray temporary of a zombie is removed: a killed, unreaped BGSAVE child writes nothing") {
