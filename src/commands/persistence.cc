@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,7 +94,11 @@ std::vector<std::pair<int64_t, int64_t>> SavePoints(const std::string& text) {
 
 // The child: close every descriptor but the report pipe (so a listener or client socket never
 // outlives the parent in it), write the snapshot, report, exit without running destructors.
-[[noreturn]] void RunChild(ServerContext& server, int64_t now_ms, int report_fd) {
+// It dies with its parent: an orphan would rename its older snapshot over whatever the next
+// server has saved by then (Redis's child gives up when its report pipe breaks).
+[[noreturn]] void RunChild(ServerContext& server, int64_t now_ms, int report_fd, pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
   if (report_fd > 3) close_range(3, static_cast<unsigned>(report_fd - 1), 0);
@@ -185,10 +190,11 @@ bool StartBackgroundSave(ServerContext& server, int64_t now_ms, std::string* err
   }
   p.last_bgsave_try_s = now_ms / 1000;
   const int64_t fork_start_us = MonotonicUs();
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    RunChild(server, now_ms, fds[1]);
+    RunChild(server, now_ms, fds[1], parent);
   }
   p.latest_fork_usec = MonotonicUs() - fork_start_us;
   close(fds[1]);

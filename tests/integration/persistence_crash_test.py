@@ -314,6 +314,46 @@ def test_server_killed_during_save_leaves_old_dump_and_a_stray_temp_removed_at_s
         old.assert_unchanged("after the restart")
 
 
+# ---- 4b. kill -9 of the server during BGSAVE ----
+
+def process_gone(pid):
+    """True once `pid` has exited (a zombie no init reaps counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_bgsave_child_of_a_killed_server_never_replaces_the_dump_issue4():
+    # Regression: the orphaned child went on, and renamed its older snapshot over the dump that
+    # the next server had written with SAVE in the meantime, losing what that SAVE had saved.
+    with Workspace() as ws:
+        s = ws.start()
+        c = s.client()
+        fill_keys(c, BIG_KEYS, BIG_VALUE_BYTES)
+        assert c.bgsave()
+        child = wait_for(lambda: child_pids(s.pid), 10, "the BGSAVE child")[0]
+        temp = os.path.join(ws.dir, f"{DUMP}.tmp-{child}")
+        wait_for(lambda: os.path.exists(temp), 30, "the child's temporary file", poll_s=0.0005)
+        s.kill9()
+        wait_for(lambda: process_gone(child), 5, "the orphaned child to die with its server")
+        assert not os.path.exists(ws.dump_path), "the orphaned child finished its dump"
+
+        s2 = ws.start()
+        assert temp_files(ws.dir) == [], temp_files(ws.dir)
+        assert "Removed 1 temporary file(s) of an unfinished save" in s2.log(), s2.log()
+        c2 = s2.client()
+        assert c2.dbsize() == 0
+        c2.set("saved-by-the-next-server", "1")
+        assert c2.save()
+        saved = FileState(ws.dump_path)
+        s2.kill9()
+        s3 = ws.start()
+        assert s3.client().get("saved-by-the-next-server") == b"1"
+        saved.assert_unchanged("after the restart")
+
+
 # ---- 5. Bad dumps ----
 
 HEAD = b'{"format":"lrukv-dump","version":1,"entries":['
