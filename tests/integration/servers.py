@@ -16,6 +16,10 @@ import time
 import redis
 
 
+# Lines an AddressSanitizer / UndefinedBehaviorSanitizer / LeakSanitizer report starts with.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
 def parse_args(description=""):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--build-dir", required=True, help="the CMake build with lrukv-server")
@@ -85,11 +89,21 @@ class Server:
         return self.proc.returncode
 
     def cleanup(self):
+        """Kills the server if it still runs and removes its directory. Raises when its log
+        holds a sanitizer report (an ASan/UBSan build under test), so no test passes over one."""
         if self.proc.poll() is None:
             self.kill9()
         self.log_file.close()
+        try:
+            log = self.log()
+        except OSError:
+            log = ""
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+        reports = [line for line in log.splitlines() if any(m in line for m in SANITIZER_MARKS)]
+        if reports:
+            raise AssertionError(f"sanitizer report in the log of {self.binary}:\n" +
+                                 "\n".join(reports[:20]))
 
 
 def lrukv_binary(build_dir):
