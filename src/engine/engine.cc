@@ -353,6 +353,16 @@ void Engine::FlushAll() {
   for (int db = 0; db < impl_->databases; ++db) FlushDb(db);
 }
 
+void Engine::ReserveKeys(int db, uint64_t keys) {
+  Impl& m = *impl_;
+  if (!m.ValidDb(db)) return;
+  internal::Keyspace& ks = m.KeyspaceOf(m.TableOfDb(db));
+  const uint64_t bytes = m.index.ReserveBytes(ks, keys);
+  if (bytes == 0) return;
+  if (m.limits.maxmemory_bytes != 0 && m.used_memory() + bytes > m.limits.maxmemory_bytes) return;
+  m.index.Reserve(ks, keys);
+}
+
 // ---- Iteration ----
 size_t Engine::DbSize(int db) const {
   if (!impl_->ValidDb(db)) return 0;

@@ -164,6 +164,10 @@ class Engine {
   void SwapDb(int a, int b);
   void FlushDb(int db);
   void FlushAll();
+  // A hint before a bulk load (a dump read at start): sizes db's table for `keys` keys at once
+  // when it has none yet, so the load neither rehashes nor walks long chains. Ignored when
+  // the table exists, or when its buckets would not fit under maxmemory.
+  void ReserveKeys(int db, uint64_t keys);
 
   // ---- Iteration ----
   size_t DbSize(int db) const;        // keys held, including expired ones not yet reclaimed

@@ -33,6 +33,24 @@ void HashIndex::AllocTable(HashTable* ht, uint64_t size) {
   ht->used = 0;
 }
 
+namespace {
+uint64_t BucketsFor(uint64_t keys) {
+  uint64_t size = kInitialBuckets;
+  while (size < keys) size *= 2;
+  return size;
+}
+}  // namespace
+
+uint64_t HashIndex::ReserveBytes(const Keyspace& ks, uint64_t keys) const {
+  if (ks.ht[0].size != 0 || keys <= kInitialBuckets) return 0;
+  return BucketsFor(keys) * sizeof(Id);
+}
+
+void HashIndex::Reserve(Keyspace& ks, uint64_t keys) {
+  if (ReserveBytes(ks, keys) == 0) return;
+  AllocTable(&ks.ht[0], BucketsFor(keys));
+}
+
 void HashIndex::FreeTable(HashTable* ht, bool retire) {
   if (ht->buckets) {
     if (ht->size * sizeof(Id) >= kMappedTableBytes) {

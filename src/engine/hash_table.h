@@ -97,6 +97,11 @@ class HashIndex {
   // dictExpandAllowed, near maxmemory).
   template <typename Allowed>
   void MaybeGrow(Keyspace& ks, Allowed&& expand_allowed);
+  // Sizes an empty keyspace's table for `keys` keys at once (a power of two >= keys), so a
+  // bulk load neither doubles it step by step nor walks long chains meanwhile. Does nothing
+  // once the keyspace has a table. Returns the bucket bytes that sizing would take.
+  uint64_t ReserveBytes(const Keyspace& ks, uint64_t keys) const;
+  void Reserve(Keyspace& ks, uint64_t keys);
   // Starts shrinking a table that uses fewer than 1 bucket in kShrinkRatio.
   void MaybeShrink(Keyspace& ks);
   // Frees both tables and resets ks (the caller has freed the entries).

@@ -12,6 +12,9 @@ inline constexpr int kFormatVersion = 1;
 inline constexpr char kFieldFormat[] = "format";
 inline constexpr char kFieldVersion[] = "version";
 inline constexpr char kFieldCreatedMs[] = "created_ms";
+// Optional, before "entries": keys per database (index = db, trailing zeros left out), a hint
+// that lets the loader size each hash table once instead of doubling it while it loads.
+inline constexpr char kFieldDbKeys[] = "db_keys";
 inline constexpr char kFieldEntries[] = "entries";
 // Entry fields.
 inline constexpr char kFieldDb[] = "db";                    // omitted when 0

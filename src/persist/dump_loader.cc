@@ -11,6 +11,7 @@
 
 #include "src/persist/base64.h"
 #include "src/persist/dump_format.h"
+#include "src/persist/utf8.h"
 
 namespace lrukv::persist {
 namespace {
@@ -52,22 +53,24 @@ class Handler {
         return true;
       case State::kEntryValue:
         switch (field_) {
-          case Field::kKey: key_.assign(str); have_key_ = true; break;
-          case Field::kValue: value_.assign(str); have_value_ = true; break;
-          case Field::kKeyB64: {
-            auto d = Base64Decode(str);
-            if (!d) return Fail("bad base64 in key_b64");
-            key_ = std::move(*d);
+          case Field::kKey:
+            if (!IsValidUtf8(str)) return Fail("invalid UTF-8 in key (binary goes in key_b64)");
+            key_.assign(str);
             have_key_ = true;
             break;
-          }
-          case Field::kValueB64: {
-            auto d = Base64Decode(str);
-            if (!d) return Fail("bad base64 in value_b64");
-            value_ = std::move(*d);
+          case Field::kValue:
+            if (!IsValidUtf8(str)) return Fail("invalid UTF-8 in value (binary goes in value_b64)");
+            value_.assign(str);
             have_value_ = true;
             break;
-          }
+          case Field::kKeyB64:
+            if (!Base64DecodeInto(str, &key_)) return Fail("bad base64 in key_b64");
+            have_key_ = true;
+            break;
+          case Field::kValueB64:
+            if (!Base64DecodeInto(str, &value_)) return Fail("bad base64 in value_b64");
+            have_value_ = true;
+            break;
           default: return Fail("expected an integer");
         }
         state_ = State::kEntryKey;
@@ -100,11 +103,15 @@ class Handler {
       if (k == kFieldFormat) f = Field::kFormat;
       else if (k == kFieldVersion) f = Field::kVersion;
       else if (k == kFieldCreatedMs) f = Field::kCreatedMs;
+      else if (k == kFieldDbKeys) f = Field::kDbKeys;
       else if (k == kFieldEntries) f = Field::kEntries;
       else return Fail("unknown field \"" + std::string(k) + "\"");
       if (!Mark(f)) return false;
       if (f == Field::kEntries && !(have_format_ && have_version_)) {
         return Fail("\"format\" and \"version\" must come before \"entries\"");
+      }
+      if (f == Field::kDbKeys && (top_seen_ & Bit(Field::kEntries))) {
+        return Fail("\"db_keys\" must come before \"entries\"");
       }
       field_ = f;
       state_ = State::kTopValue;
@@ -163,10 +170,15 @@ class Handler {
       state_ = State::kEntries;
       return true;
     }
+    if (state_ == State::kTopValue && field_ == Field::kDbKeys) {
+      state_ = State::kDbKeys;
+      db_keys_index_ = 0;
+      return true;
+    }
     return Fail("unexpected array");
   }
   bool EndArray(rapidjson::SizeType) {
-    if (state_ == State::kEntries) {
+    if (state_ == State::kEntries || state_ == State::kDbKeys) {
       state_ = State::kTopKey;
       return true;
     }
@@ -174,9 +186,11 @@ class Handler {
   }
 
  private:
-  enum class State { kStart, kTopKey, kTopValue, kEntries, kEntryKey, kEntryValue, kDone };
+  enum class State {
+    kStart, kTopKey, kTopValue, kDbKeys, kEntries, kEntryKey, kEntryValue, kDone,
+  };
   enum class Field {
-    kFormat, kVersion, kCreatedMs, kEntries,
+    kFormat, kVersion, kCreatedMs, kDbKeys, kEntries,
     kDb, kKey, kKeyB64, kValue, kValueB64, kExpireAtMs,
   };
   static uint32_t Bit(Field f) { return 1u << static_cast<int>(f); }
@@ -197,6 +211,16 @@ class Handler {
   }
 
   bool Integer(int64_t v) {
+    if (state_ == State::kDbKeys) {
+      // Only a sizing hint: the entries still decide what is loaded.
+      if (v < 0) return Fail("db_keys must not be negative");
+      if (db_keys_index_ >= engine_.databases()) {
+        return Fail("db_keys lists more databases than the server has (" +
+                    std::to_string(engine_.databases()) + ")");
+      }
+      engine_.ReserveKeys(db_keys_index_++, static_cast<uint64_t>(v));
+      return true;
+    }
     if (state_ == State::kTopValue) {
       if (field_ == Field::kVersion) {
         if (v != kFormatVersion) return Fail("unsupported version " + std::to_string(v));
@@ -241,6 +265,7 @@ class Handler {
   bool have_key_ = false;
   bool have_value_ = false;
   int db_ = 0;
+  int db_keys_index_ = 0;  // the database the next db_keys number is for
   int64_t expire_at_ms_ = engine::kNoExpiry;
   std::string key_;
   std::string value_;
@@ -254,7 +279,10 @@ LoadResult Run(Stream& stream, engine::Engine& engine, int64_t now_ms) {
   LoadResult result;
   Handler handler(engine, now_ms);
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag;
+  // No kParseValidateEncodingFlag: rapidjson would validate byte by byte through its
+  // transcoder; the handler checks the two fields that carry text with IsValidUtf8, which
+  // skips ASCII a word at a time. (Other strings are compared to fixed names anyway.)
+  constexpr unsigned kFlags = rapidjson::kParseDefaultFlags;
   rapidjson::ParseResult pr = reader.Parse<kFlags>(stream, handler);
   result.keys_loaded = handler.loaded();
   result.keys_expired = handler.expired();

@@ -67,6 +67,16 @@ WriteResult WriteDump(engine::Engine& engine, int64_t now_ms, DumpSink& sink) {
   w.Int(kFormatVersion);
   w.Key(kFieldCreatedMs);
   w.Int64(now_ms);
+  int last_db_with_keys = -1;
+  for (int db = 0; db < engine.databases(); ++db) {
+    if (engine.DbSize(db) != 0) last_db_with_keys = db;
+  }
+  if (last_db_with_keys >= 0) {
+    w.Key(kFieldDbKeys);
+    w.StartArray();
+    for (int db = 0; db <= last_db_with_keys; ++db) w.Uint64(engine.DbSize(db));
+    w.EndArray();
+  }
   w.Key(kFieldEntries);
   w.StartArray();
   engine.ForEachLruOrder(now_ms, [&](int db, const engine::EntryView& e) {

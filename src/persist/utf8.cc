@@ -1,6 +1,7 @@
 #include "src/persist/utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace lrukv::persist {
 
@@ -8,6 +9,14 @@ bool IsValidUtf8(std::string_view bytes) {
   const size_t n = bytes.size();
   size_t i = 0;
   while (i < n) {
+    // Runs of ASCII, the common case, eight bytes per step.
+    while (n - i >= 8) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i == n) break;
     uint8_t c = static_cast<uint8_t>(bytes[i]);
     if (c < 0x80) {
       ++i;

@@ -50,6 +50,22 @@ TEST_CASE("base64 rejects malformed input") {
   CHECK_FALSE(Base64Decode("Zh==").has_value());      // non-zero unused bits
   CHECK_FALSE(Base64Decode("Zm9=").has_value());
   CHECK_FALSE(Base64Decode("Zm 9v").has_value());
+  CHECK_FALSE(Base64Decode("====").has_value());
+  CHECK_FALSE(Base64Decode("Zm9v\x80m9v").has_value());  // a byte with the high bit set
+}
+
+TEST_CASE("base64 decodes into a reused buffer, whatever it held before") {
+  std::string out(100, 'x');
+  CHECK(Base64DecodeInto("Zm9vYg==", &out));
+  CHECK(out == "foob");
+  CHECK(Base64DecodeInto("", &out));
+  CHECK(out.empty());
+  // Every character position of a group, outside the alphabet, is caught.
+  for (size_t i = 0; i < 8; ++i) {
+    std::string text = "Zm9vYmFy";
+    text[i] = '*';
+    CHECK_FALSE(Base64DecodeInto(text, &out));
+  }
 }
 
 TEST_CASE("utf8 accepts valid text of every sequence length") {

@@ -239,9 +239,49 @@ TEST_CASE("invalid dumps are errors naming the byte offset and the reason") {
              "\"ttl\"");
   CheckError(kHead + "{\"key\":\"k\",\"value\":\"v\",\"expire_at_ms\":0}]}",
              "must be positive", "0}");
-  CheckError(kHead + "{\"key\":\"\xC0\xAF\",\"value\":\"v\"}]}", "Invalid encoding",
+  CheckError(kHead + "{\"key\":\"\xC0\xAF\",\"value\":\"v\"}]}", "invalid UTF-8 in key",
              "\"\xC0\xAF\"");
   CheckError(kHead + "[]]}", "unexpected array", "[]");
+  // Past a run of ASCII longer than a word, and in a value.
+  CheckError(kHead + "{\"key\":\"k\",\"value\":\"0123456789abcdef\xED\xA0\x80\"}]}",
+             "invalid UTF-8 in value", "\xED\xA0\x80\"");
+  CheckError(kHead + "{\"key\":\"k\",\"value\":\"abc\xF4\x90\x80\x80\"}]}",
+             "invalid UTF-8 in value", "\xF4\x90\x80\x80\"");
+}
+
+TEST_CASE("db_keys: the writer counts keys per database; the loader takes it as a hint only") {
+  FakeClock clock;
+  Engine e(clock);
+  const int64_t now = clock.NowMs();
+  for (int i = 0; i < 300; ++i) e.Set(0, "a" + std::to_string(i), "v", now);
+  e.Set(2, "b", "v", now);
+  const std::string text = Dump(e, now);
+  CHECK(text.find("\"db_keys\":[300,0,1],\"entries\"") != std::string::npos);
+  Engine back(clock);
+  LoadResult r = LoadDump(text, back, now);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(LruRows(back, now) == LruRows(e, now));
+
+  // A wrong count changes nothing but the table's first size.
+  Engine hinted(clock);
+  r = LoadDump("{\"format\":\"lrukv-dump\",\"version\":1,\"db_keys\":[5000],\"entries\":["
+               "{\"key\":\"k\",\"value\":\"v\"}]}",
+               hinted, now);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(hinted.DbSize(0) == 1);
+
+  Engine empty(clock);
+  CHECK(Dump(empty, now).find("db_keys") == std::string::npos);
+}
+
+TEST_CASE("db_keys errors") {
+  const std::string head = "{\"format\":\"lrukv-dump\",\"version\":1,";
+  CheckError(head + "\"db_keys\":[-1],\"entries\":[]}", "must not be negative", "-1");
+  CheckError(head + "\"db_keys\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,7],\"entries\":[]}",
+             "more databases than the server has (16)", "7]");
+  CheckError(head + "\"entries\":[],\"db_keys\":[1]}", "must come before", "\"db_keys\"");
+  CheckError(head + "\"db_keys\":3,\"entries\":[]}", "unexpected number", "3");
+  CheckError(head + "\"db_keys\":[\"3\"],\"entries\":[]}", "unexpected string", "\"3\"");
 }
 
 TEST_CASE("a dump truncated at every byte offset is an error, never a partial success") {
