@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 PORT       ?= 6379
 SERVER      = $(BUILD)/lrukv-server
 
-.PHONY: all build run test unit compat clients asan asan-test bench deps clean format
+.PHONY: all build run test unit compat clients asan asan-test bench bench-persist deps clean format
 
 all: build
 
@@ -48,6 +48,11 @@ asan-test: asan
 # Everything issue 3 measures: throughput and latency, memory, instructions, scenarios (~35 min).
 bench: build
 	tools/bench --lrukv $(SERVER) --instructions --scenarios --out-dir build/bench --out build/bench/bench.md
+
+# Issue 4's persistence figures against Redis's RDB: SAVE, file size, load, peak RSS, BGSAVE
+# pause (~5 min).
+bench-persist: build
+	tools/bench-persist --lrukv $(SERVER) --out $(BUILD)/bench-persist.md
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
