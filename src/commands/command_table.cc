@@ -219,6 +219,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterTransactionCommands(table);
   RegisterServerCommands(table);
   RegisterPersistenceCommands(table);
+  RegisterSlowlogCommands(table);
 }
 
 // ---- Calls and stats ----
@@ -267,6 +268,7 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
 Dispatcher::Dispatcher(ServerContext& server) : server_(server) {
   TicksPerUs();  // calibrate the call timer now, not during the first command
   server_.keyspace_observers.Add(&server_.watches);
+  server_.command_observers.push_back(&server_.slowlog);
   server_.engine.SetObserver(&server_.keyspace_observers);
 }
 

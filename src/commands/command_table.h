@@ -118,6 +118,7 @@ void RegisterConnectionCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);
+void RegisterSlowlogCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
 // The one place around every handler. Execute does, in Redis's order: lookup (subcommands by
@@ -126,7 +127,8 @@ void RegisterAllCommands(CommandTable& table);
 // CLIENT REPLY OFF/SKIP mode. Rejections inside MULTI flag the transaction (EXECABORT).
 class Dispatcher {
  public:
-  // Hooks the server's WATCH registry to the engine (via server.keyspace_observers).
+  // Hooks the server's WATCH registry to the engine (via server.keyspace_observers) and the
+  // slowlog to server.command_observers.
   explicit Dispatcher(ServerContext& server);
   // Runs one request (args[0] = command name) for `client`, writing its reply to `reply`.
   void Execute(ClientState& client, std::span<const std::string_view> args,

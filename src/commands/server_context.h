@@ -15,6 +15,7 @@
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
 #include "src/commands/persistence.h"
+#include "src/commands/slowlog.h"
 #include "src/commands/watch_registry.h"
 #include "src/engine/engine.h"
 
@@ -105,6 +106,8 @@ struct ServerContext {
   PersistenceState persistence{};
   // Told of every executed command (MONITOR, SLOWLOG); see hooks.h. Not owned.
   std::vector<CommandObserver*> command_observers{};
+  // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
+  SlowLog slowlog{config};
 };
 
 }  // namespace lrukv::cmd
