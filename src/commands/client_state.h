@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -66,6 +67,19 @@ struct ClientState {
   // WATCH: keys watched, and whether one was modified since (EXEC then answers nil)
   std::vector<std::pair<int, std::string>> watched;
   bool watch_dirty = false;
+
+  // Pub/Sub subscriptions; PubSub (pubsub.h) keeps the reverse index and is their only writer.
+  std::unordered_set<std::string> subscribed_channels;
+  std::unordered_set<std::string> subscribed_shard_channels;
+  std::vector<std::string> subscribed_patterns;  // subscription order, as Redis's list
+  // The count SUBSCRIBE/UNSUBSCRIBE/P* replies carry (shard channels count apart, as Redis).
+  size_t subscription_count() const {
+    return subscribed_channels.size() + subscribed_patterns.size();
+  }
+  // Redis's CLIENT_PUBSUB flag: RESP2 clients are then limited to (un)subscribing and PING.
+  bool in_pubsub_mode() const {
+    return subscription_count() + subscribed_shard_channels.size() > 0;
+  }
 
   // Set by a handler; the server acts on them after the reply is written.
   bool close_after_reply = false;  // QUIT, CLIENT KILL of self, protocol errors

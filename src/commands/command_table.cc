@@ -13,6 +13,7 @@
 
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/pubsub.h"
 #include "src/commands/server_context.h"
 #include "src/commands/transactions.h"
 
@@ -219,6 +220,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterTransactionCommands(table);
   RegisterServerCommands(table);
   RegisterPersistenceCommands(table);
+  RegisterPubSubCommands(table);
   RegisterSlowlogCommands(table);
 }
 
@@ -274,6 +276,7 @@ Dispatcher::Dispatcher(ServerContext& server) : server_(server) {
 
 void Dispatcher::ForgetClient(ClientState& client) {
   server_.watches.UnwatchAll(client);
+  server_.pubsub.ForgetClient(client);
   client.queued.clear();
   client.in_multi = false;
 }
@@ -338,6 +341,10 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
     }
     if (WritesDeniedByDiskError(server_) && (IsWriteCall(*spec, client) || spec->name == "ping")) {
       Reject(server_, client, spec, resp::err::kMisconf, reply);
+      break;
+    }
+    if (client.protocol == 2 && client.in_pubsub_mode() && !AllowedInSubscribedMode(spec->name)) {
+      Reject(server_, client, spec, SubscribedModeError(spec->name), reply);
       break;
     }
 

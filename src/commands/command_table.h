@@ -118,6 +118,7 @@ void RegisterConnectionCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);
+void RegisterPubSubCommands(CommandTable& table);
 void RegisterSlowlogCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
@@ -133,8 +134,9 @@ class Dispatcher {
   // Runs one request (args[0] = command name) for `client`, writing its reply to `reply`.
   void Execute(ClientState& client, std::span<const std::string_view> args,
                resp::ReplyWriter& reply);
-  // Call when a connection closes: drops its WATCHes and MULTI queue. (Destroying a watching
-  // ClientState also unwatches, through its WatchGuard, so forgetting this leaks nothing.)
+  // Call when a connection closes: drops its WATCHes, MULTI queue and Pub/Sub subscriptions
+  // (the registry would otherwise keep a dangling pointer). Destroying a watching ClientState
+  // also unwatches, through its WatchGuard.
   void ForgetClient(ClientState& client);
 
  private:

@@ -64,8 +64,15 @@ bool Authenticate(ServerContext& server, ClientState& client, std::string_view u
 void CmdPing(CommandContext& ctx) {
   if (ctx.args.size() > 2) {
     ctx.reply.Error(resp::err::WrongNumArgs(ctx.spec.name));
+  } else if (ctx.client.protocol == 2 && ctx.client.in_pubsub_mode()) {
+    // A RESP2 subscriber cannot tell a reply from a message, so PING answers in the
+    // messages' shape: ["pong", argument or ""].
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
   } else if (ctx.args.size() == 2) {
     ctx.reply.Bulk(ctx.args[1]);
+
   } else {
     ctx.reply.Simple("PONG");
   }
@@ -81,7 +88,8 @@ void CmdQuit(CommandContext& ctx) {
 }
 
 // RESET: back to a fresh connection's state (no MULTI/WATCH, db 0, RESP2, no name, replies
-// on, NO-TOUCH off, unauthenticated if requirepass is set). NO-EVICT stays, as in Redis 7.0.
+// on, NO-TOUCH off, no subscriptions, unauthenticated if requirepass is set). NO-EVICT stays,
+// as in Redis 7.0.
 void CmdReset(CommandContext& ctx) {
   ClientState& client = ctx.client;
   DiscardTransaction(ctx.server, client);
@@ -92,6 +100,7 @@ void CmdReset(CommandContext& ctx) {
   client.reply_mode = ReplyMode::kOn;
   client.no_touch = false;
   client.authenticated = ctx.server.config.requirepass.empty();
+  ctx.server.pubsub.ForgetClient(client);
   ctx.reply.Simple("RESET");
 }
 
@@ -209,8 +218,8 @@ void CmdHello(CommandContext& ctx) {
 
 // ---- CLIENT ----
 
-// Redis's client types; lrukv has no replicas, masters or Pub/Sub-only clients, so every
-// client is "normal".
+// Redis's client types; lrukv has no replicas or masters, so a client is "pubsub" while it
+// has subscriptions and "normal" otherwise.
 enum class ClientType { kNormal, kReplica, kMaster, kPubSub, kUnknown };
 
 ClientType ParseClientType(std::string_view s) {
@@ -221,7 +230,9 @@ ClientType ParseClientType(std::string_view s) {
   return ClientType::kUnknown;
 }
 
-ClientType TypeOf(const ClientState&) { return ClientType::kNormal; }
+ClientType TypeOf(const ClientState& c) {
+  return c.in_pubsub_mode() ? ClientType::kPubSub : ClientType::kNormal;
+}
 
 // Appends one CLIENT LIST line for `c`, without the trailing newline, in Redis 7.0.15's field
 // order. `running` is the client executing CLIENT LIST/INFO, whose argv-mem is `args`.
@@ -238,6 +249,7 @@ void AppendClientInfo(std::string& out, const ClientState& c, const CommandConte
   }
   char flags[16];
   size_t nf = 0;
+  if (c.in_pubsub_mode()) flags[nf++] = 'P';
   if (c.in_multi) flags[nf++] = 'x';
   if (c.watch_dirty) flags[nf++] = 'd';
   if (c.close_after_reply) flags[nf++] = 'c';
@@ -252,11 +264,13 @@ void AppendClientInfo(std::string& out, const ClientState& c, const CommandConte
   auto seconds_since = [&](int64_t ms) { return ms > 0 ? (ctx.now_ms - ms) / 1000 : 0; };
   fmt::format_to(
       std::back_inserter(out),
-      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 "
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} "
       "multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs=0 rbp=0 obl=0 oll={} omem={} "
       "tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
       c.id, conn.addr, conn.laddr, conn.fd, c.name, seconds_since(conn.created_ms),
       seconds_since(conn.last_interaction_ms), std::string_view(flags, nf), c.db,
+      c.subscribed_channels.size(), c.subscribed_patterns.size(),
+      c.subscribed_shard_channels.size(),
       c.in_multi ? static_cast<int64_t>(c.queued.size()) : int64_t{-1}, conn.query_buffer_bytes,
       conn.query_buffer_free, argv_mem, multi_mem, conn.output_list_len, conn.output_buffer_bytes,
       tot_mem, conn.output_buffer_bytes > 0 ? "rw" : "r", c.last_command, c.protocol);

@@ -352,9 +352,9 @@ class InfoBuilder {
     Field(out, "current_eviction_exceeded_time", 0);
     Field(out, "keyspace_hits", es.keyspace_hits);
     Field(out, "keyspace_misses", es.keyspace_misses);
-    Field(out, "pubsub_channels", reactor_.pubsub_channels);
-    Field(out, "pubsub_patterns", reactor_.pubsub_patterns);
-    Field(out, "pubsubshard_channels", 0);
+    Field(out, "pubsub_channels", server_.pubsub.channel_count(ChannelKind::kGlobal));
+    Field(out, "pubsub_patterns", server_.pubsub.pattern_count());
+    Field(out, "pubsubshard_channels", server_.pubsub.channel_count(ChannelKind::kShard));
     Field(out, "latest_fork_usec", server_.persistence.latest_fork_usec);
     Field(out, "total_forks", server_.persistence.total_forks);
     Field(out, "migrate_cached_sockets", 0);

@@ -15,6 +15,7 @@
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
 #include "src/commands/persistence.h"
+#include "src/commands/pubsub.h"
 #include "src/commands/slowlog.h"
 #include "src/commands/watch_registry.h"
 #include "src/engine/engine.h"
@@ -106,6 +107,8 @@ struct ServerContext {
   PersistenceState persistence{};
   // Told of every executed command (MONITOR, SLOWLOG); see hooks.h. Not owned.
   std::vector<CommandObserver*> command_observers{};
+  // Pub/Sub channels, patterns and message delivery (pubsub.h).
+  PubSub pubsub{control};
   // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
   SlowLog slowlog{config};
 };

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,11 +29,16 @@ class FakeServerControl final : public cmd::ServerControl {
   void KillClient(cmd::ClientState& client) override { client.killed = true; }
   void Shutdown() override { shutdown_requested = true; }
   void OnConfigChanged(std::string_view name) override { changed.emplace_back(name); }
+  // Records what would be sent to another client (Pub/Sub messages), keyed by client id.
+  void Push(cmd::ClientState& client, std::string_view bytes) override {
+    pushed[client.id].append(bytes);
+  }
 
   cmd::ReactorStats stats;
   std::vector<cmd::ClientState*> clients;
   bool shutdown_requested = false;
   std::vector<std::string> changed;
+  std::map<uint64_t, std::string> pushed;  // client id -> bytes pushed to it, in order
 };
 
 class CommandHarness {
