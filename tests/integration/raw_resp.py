@@ -1,10 +1,15 @@
-"""A minimal RESP2 client for the differential integration tests: replies reach the test
-exactly as the server sent them (redis-py rewrites some error texts and command replies)."""
+"""A minimal RESP2 client (and RESP3 pushes, nulls and maps) for the differential integration
+tests: replies reach the test exactly as the server sent them (redis-py rewrites some error
+texts and command replies)."""
 import socket
 
 
 class RespError(str):
     """An error reply: its text without the leading '-'."""
+
+
+class Push(list):
+    """A RESP3 push frame ('>'): its elements, as an array's."""
 
 
 class RawClient:
@@ -65,7 +70,32 @@ class RawClient:
         if kind == b"*":
             n = int(rest)
             return None if n < 0 else [self.reply() for _ in range(n)]
+        # RESP3 (after HELLO 3): pushes, nulls and maps.
+        if kind == b">":
+            return Push(self.reply() for _ in range(int(rest)))
+        if kind == b"_":
+            return None
+        if kind == b"%":
+            return {self._key(self.reply()): self.reply() for _ in range(int(rest))}
         raise ValueError(f"bad reply line {line!r}")
+
+    @staticmethod
+    def _key(k):
+        return tuple(k) if isinstance(k, list) else k
+
+    def nothing_pending(self, wait_s=0.2):
+        """True when no reply bytes arrive within `wait_s` seconds (no stray message)."""
+        if self.buf:
+            return False
+        self.sock.settimeout(wait_s)
+        try:
+            chunk = self.sock.recv(1 << 16)
+        except socket.timeout:
+            return True
+        finally:
+            self.sock.settimeout(30)
+        self.buf += chunk
+        return not chunk
 
     def close(self):
         self.sock.close()
