@@ -59,6 +59,7 @@ struct ClientState {
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;  // CLIENT NO-EVICT (accepted; lrukv never evicts clients)
   bool no_touch = false;  // CLIENT NO-TOUCH: reads leave LRU order alone
+  bool monitor = false;   // MONITOR: set and cleared by MonitorFeed only (CLIENT LIST flag O)
 
   // MULTI / EXEC
   bool in_multi = false;

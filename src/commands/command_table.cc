@@ -221,6 +221,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterServerCommands(table);
   RegisterPersistenceCommands(table);
   RegisterPubSubCommands(table);
+  RegisterMonitorCommands(table);
   RegisterSlowlogCommands(table);
 }
 
@@ -270,12 +271,14 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
 Dispatcher::Dispatcher(ServerContext& server) : server_(server) {
   TicksPerUs();  // calibrate the call timer now, not during the first command
   server_.keyspace_observers.Add(&server_.watches);
+  server_.command_observers.push_back(&server_.monitors);
   server_.command_observers.push_back(&server_.slowlog);
   server_.engine.SetObserver(&server_.keyspace_observers);
 }
 
 void Dispatcher::ForgetClient(ClientState& client) {
   server_.watches.UnwatchAll(client);
+  server_.monitors.Detach(client);
   server_.pubsub.ForgetClient(client);
   client.queued.clear();
   client.in_multi = false;
@@ -345,6 +348,10 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
     }
     if (client.protocol == 2 && client.in_pubsub_mode() && !AllowedInSubscribedMode(spec->name)) {
       Reject(server_, client, spec, SubscribedModeError(spec->name), reply);
+      break;
+    }
+    if (MonitorMayNotRun(*spec, client)) {
+      Reject(server_, client, spec, kMonitorKeyspaceErr, reply);
       break;
     }
 

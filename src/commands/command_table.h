@@ -120,6 +120,7 @@ void RegisterServerCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterSlowlogCommands(CommandTable& table);
+void RegisterMonitorCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
 // The one place around every handler. Execute does, in Redis's order: lookup (subcommands by

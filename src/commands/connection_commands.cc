@@ -100,6 +100,7 @@ void CmdReset(CommandContext& ctx) {
   client.reply_mode = ReplyMode::kOn;
   client.no_touch = false;
   client.authenticated = ctx.server.config.requirepass.empty();
+  ctx.server.monitors.Detach(client);
   ctx.server.pubsub.ForgetClient(client);
   ctx.reply.Simple("RESET");
 }
@@ -249,6 +250,7 @@ void AppendClientInfo(std::string& out, const ClientState& c, const CommandConte
   }
   char flags[16];
   size_t nf = 0;
+  if (c.monitor) flags[nf++] = 'O';
   if (c.in_pubsub_mode()) flags[nf++] = 'P';
   if (c.in_multi) flags[nf++] = 'x';
   if (c.watch_dirty) flags[nf++] = 'd';

@@ -14,6 +14,7 @@
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
+#include "src/commands/monitor.h"
 #include "src/commands/persistence.h"
 #include "src/commands/pubsub.h"
 #include "src/commands/slowlog.h"
@@ -109,6 +110,8 @@ struct ServerContext {
   std::vector<CommandObserver*> command_observers{};
   // Pub/Sub channels, patterns and message delivery (pubsub.h).
   PubSub pubsub{control};
+  // MONITOR's clients and lines; the Dispatcher's constructor adds it to command_observers.
+  MonitorFeed monitors{};
   // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
   SlowLog slowlog{config};
 };
