@@ -72,7 +72,6 @@ void CmdPing(CommandContext& ctx) {
     ctx.reply.Bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
   } else if (ctx.args.size() == 2) {
     ctx.reply.Bulk(ctx.args[1]);
-
   } else {
     ctx.reply.Simple("PONG");
   }
