@@ -13,6 +13,7 @@
 
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/command_meta.h"
 #include "src/commands/pubsub.h"
 #include "src/commands/server_context.h"
 #include "src/commands/transactions.h"
@@ -147,6 +148,19 @@ CommandSpec MakeCommandSpec(std::string_view name, int arity, uint32_t flags, in
                      .group = group,
                      .summary = summary,
                      .since = since};
+}
+
+CommandSpec CommandRow(std::string_view name, int arity, uint32_t flags, Handler handler,
+                       std::string_view acl_categories, int first_key, int last_key,
+                       int key_step) {
+  CommandSpec spec = MakeCommandSpec(name, arity, flags, first_key, last_key, key_step, handler,
+                                     acl_categories, "", "", "");
+  if (const meta::CommandMeta* m = meta::FindMeta(name)) {
+    spec.group = m->group;
+    spec.summary = m->summary;
+    spec.since = m->since;
+  }
+  return spec;
 }
 
 // ---- CommandTable ----

@@ -72,6 +72,12 @@ CommandSpec MakeCommandSpec(std::string_view name, int arity, uint32_t flags, in
                             std::string_view acl_categories, std::string_view group,
                             std::string_view summary, std::string_view since);
 
+// A registration row with Redis's documentation fields (group, summary, since) taken from the
+// CommandMeta of `name` (command_meta.h), when there is one.
+CommandSpec CommandRow(std::string_view name, int arity, uint32_t flags, Handler handler,
+                       std::string_view acl_categories, int first_key = 0, int last_key = 0,
+                       int key_step = 0);
+
 // What a handler gets: its arguments, its client, the shared server state and a reply writer.
 struct CommandContext {
   ServerContext& server;

@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "resp/errors.h"
-#include "src/commands/command_meta.h"
 #include "src/commands/command_table.h"
 #include "src/commands/pubsub.h"
 #include "src/commands/server_context.h"
@@ -169,20 +168,6 @@ void CmdPubSubContainer(CommandContext& ctx) {
   ctx.reply.Error(resp::err::UnknownSubcommand(sub, "PUBSUB"));
 }
 
-// A row with Redis's documentation fields from its CommandMeta.
-CommandSpec Row(std::string_view name, int arity, uint32_t flags, Handler handler,
-                std::string_view acl_categories, int first_key = 0, int last_key = 0,
-                int key_step = 0) {
-  CommandSpec spec = MakeCommandSpec(name, arity, flags, first_key, last_key, key_step, handler,
-                                     acl_categories, "", "", "");
-  if (const meta::CommandMeta* m = meta::FindMeta(name)) {
-    spec.group = m->group;
-    spec.summary = m->summary;
-    spec.since = m->since;
-  }
-  return spec;
-}
-
 }  // namespace
 
 void RegisterPubSubCommands(CommandTable& table) {
@@ -191,23 +176,25 @@ void RegisterPubSubCommands(CommandTable& table) {
   constexpr uint32_t kInfo = kPubSub | kLoading | kStale;
   constexpr std::string_view kSlow = "@pubsub @slow";
 
-  table.Register(Row("subscribe", -2, kSub, CmdSubscribe, kSlow));
-  table.Register(Row("unsubscribe", -1, kSub, CmdUnsubscribe, kSlow));
-  table.Register(Row("psubscribe", -2, kSub, CmdPSubscribe, kSlow));
-  table.Register(Row("punsubscribe", -1, kSub, CmdPUnsubscribe, kSlow));
-  table.Register(Row("ssubscribe", -2, kSub, CmdSSubscribe, kSlow, 1, -1, 1));
-  table.Register(Row("sunsubscribe", -1, kSub, CmdSUnsubscribe, kSlow, 1, -1, 1));
-  table.Register(Row("publish", 3, kPub, CmdPublish, "@pubsub @fast"));
-  table.Register(Row("spublish", 3, kPub, CmdSPublish, "@pubsub @fast", 1, 1, 1));
+  table.Register(CommandRow("subscribe", -2, kSub, CmdSubscribe, kSlow));
+  table.Register(CommandRow("unsubscribe", -1, kSub, CmdUnsubscribe, kSlow));
+  table.Register(CommandRow("psubscribe", -2, kSub, CmdPSubscribe, kSlow));
+  table.Register(CommandRow("punsubscribe", -1, kSub, CmdPUnsubscribe, kSlow));
+  table.Register(CommandRow("ssubscribe", -2, kSub, CmdSSubscribe, kSlow, 1, -1, 1));
+  table.Register(CommandRow("sunsubscribe", -1, kSub, CmdSUnsubscribe, kSlow, 1, -1, 1));
+  table.Register(CommandRow("publish", 3, kPub, CmdPublish, "@pubsub @fast"));
+  table.Register(CommandRow("spublish", 3, kPub, CmdSPublish, "@pubsub @fast", 1, 1, 1));
 
-  CommandSpec pubsub = Row("pubsub", -2, 0, CmdPubSubContainer, "@slow");
-  pubsub.subcommands.push_back(Row("pubsub|channels", -2, kInfo, CmdPubSubChannels, kSlow));
-  pubsub.subcommands.push_back(Row("pubsub|numsub", -2, kInfo, CmdPubSubNumSub, kSlow));
-  pubsub.subcommands.push_back(Row("pubsub|numpat", 2, kInfo, CmdPubSubNumPat, kSlow));
+  CommandSpec pubsub = CommandRow("pubsub", -2, 0, CmdPubSubContainer, "@slow");
+  pubsub.subcommands.push_back(CommandRow("pubsub|channels", -2, kInfo, CmdPubSubChannels, kSlow));
+  pubsub.subcommands.push_back(CommandRow("pubsub|numsub", -2, kInfo, CmdPubSubNumSub, kSlow));
+  pubsub.subcommands.push_back(CommandRow("pubsub|numpat", 2, kInfo, CmdPubSubNumPat, kSlow));
   pubsub.subcommands.push_back(
-      Row("pubsub|shardchannels", -2, kInfo, CmdPubSubShardChannels, kSlow));
-  pubsub.subcommands.push_back(Row("pubsub|shardnumsub", -2, kInfo, CmdPubSubShardNumSub, kSlow));
-  pubsub.subcommands.push_back(Row("pubsub|help", 2, kLoading | kStale, CmdPubSubHelp, "@slow"));
+      CommandRow("pubsub|shardchannels", -2, kInfo, CmdPubSubShardChannels, kSlow));
+  pubsub.subcommands.push_back(
+      CommandRow("pubsub|shardnumsub", -2, kInfo, CmdPubSubShardNumSub, kSlow));
+  pubsub.subcommands.push_back(
+      CommandRow("pubsub|help", 2, kLoading | kStale, CmdPubSubHelp, "@slow"));
   table.Register(std::move(pubsub));
 }
 

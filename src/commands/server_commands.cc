@@ -16,7 +16,6 @@
 
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
-#include "src/commands/command_meta.h"
 #include "src/commands/number_format.h"
 #include "src/commands/persistence.h"
 #include "src/commands/server_family.h"
@@ -684,22 +683,6 @@ void CmdShutdown(CommandContext& ctx) {
 
 // ---- Registration ----
 
-// A row with Redis's documentation fields copied from its CommandMeta (when there is one).
-CommandSpec Row(std::string_view name, int arity, uint32_t flags, Handler handler,
-                std::string_view acl_categories) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.handler = handler;
-  spec.acl_categories = acl_categories;
-  if (const meta::CommandMeta* m = meta::FindMeta(name)) {
-    spec.group = m->group;
-    spec.summary = m->summary;
-    spec.since = m->since;
-  }
-  return spec;
-}
 
 }  // namespace
 
@@ -707,71 +690,80 @@ void RegisterServerCommands(CommandTable& table) {
   constexpr uint32_t kAdminCfg = kAdmin | kNoScript | kLoading | kStale;
   constexpr uint32_t kLs = kLoading | kStale;
 
-  table.Register(Row("info", -1, kLs, CmdInfo, "@slow @dangerous"));
+  table.Register(CommandRow("info", -1, kLs, CmdInfo, "@slow @dangerous"));
 
-  CommandSpec config = Row("config", -2, 0, CmdContainer, "@slow");
-  config.subcommands.push_back(Row("config|get", -3, kAdminCfg, CmdConfigGet, ""));
-  config.subcommands.push_back(Row("config|set", -4, kAdminCfg, CmdConfigSet, ""));
-  config.subcommands.push_back(Row("config|resetstat", 2, kAdminCfg, CmdConfigResetStat, ""));
-  config.subcommands.push_back(Row("config|rewrite", 2, kAdminCfg, CmdConfigRewrite, ""));
-  config.subcommands.push_back(Row("config|help", 2, kLs, CmdConfigHelp, ""));
+  CommandSpec config = CommandRow("config", -2, 0, CmdContainer, "@slow");
+  config.subcommands.push_back(CommandRow("config|get", -3, kAdminCfg, CmdConfigGet, ""));
+  config.subcommands.push_back(CommandRow("config|set", -4, kAdminCfg, CmdConfigSet, ""));
+  config.subcommands.push_back(
+      CommandRow("config|resetstat", 2, kAdminCfg, CmdConfigResetStat, ""));
+  config.subcommands.push_back(CommandRow("config|rewrite", 2, kAdminCfg, CmdConfigRewrite, ""));
+  config.subcommands.push_back(CommandRow("config|help", 2, kLs, CmdConfigHelp, ""));
   table.Register(std::move(config));
 
   constexpr std::string_view kCmdAcl = "@slow @connection";
-  CommandSpec command = Row("command", -1, kLs, CmdCommand, kCmdAcl);
-  command.subcommands.push_back(Row("command|count", 2, kLs, CmdCommandCount, kCmdAcl));
-  command.subcommands.push_back(Row("command|info", -2, kLs, CmdCommandInfo, kCmdAcl));
-  command.subcommands.push_back(Row("command|docs", -2, kLs, CmdCommandDocs, kCmdAcl));
-  command.subcommands.push_back(Row("command|list", -2, kLs, CmdCommandList, kCmdAcl));
-  command.subcommands.push_back(Row("command|getkeys", -4, kLs, CmdCommandGetKeys, kCmdAcl));
+  CommandSpec command = CommandRow("command", -1, kLs, CmdCommand, kCmdAcl);
+  command.subcommands.push_back(CommandRow("command|count", 2, kLs, CmdCommandCount, kCmdAcl));
+  command.subcommands.push_back(CommandRow("command|info", -2, kLs, CmdCommandInfo, kCmdAcl));
+  command.subcommands.push_back(CommandRow("command|docs", -2, kLs, CmdCommandDocs, kCmdAcl));
+  command.subcommands.push_back(CommandRow("command|list", -2, kLs, CmdCommandList, kCmdAcl));
+  command.subcommands.push_back(CommandRow("command|getkeys", -4, kLs, CmdCommandGetKeys, kCmdAcl));
   command.subcommands.push_back(
-      Row("command|getkeysandflags", -4, kLs, CmdCommandGetKeysAndFlags, kCmdAcl));
-  command.subcommands.push_back(Row("command|help", 2, kLs, CmdCommandHelp, kCmdAcl));
+      CommandRow("command|getkeysandflags", -4, kLs, CmdCommandGetKeysAndFlags, kCmdAcl));
+  command.subcommands.push_back(CommandRow("command|help", 2, kLs, CmdCommandHelp, kCmdAcl));
   table.Register(std::move(command));
 
-  table.Register(Row("time", 1, kLs | kFast, CmdTime, "@fast"));
-  table.Register(Row("lastsave", 1, kLs | kFast, CmdLastSave, "@admin @fast @dangerous"));
-  table.Register(Row("role", 1, kNoScript | kLs | kFast, CmdRole, "@admin @fast @dangerous"));
+  table.Register(CommandRow("time", 1, kLs | kFast, CmdTime, "@fast"));
+  table.Register(CommandRow("lastsave", 1, kLs | kFast, CmdLastSave, "@admin @fast @dangerous"));
+  table.Register(
+      CommandRow("role", 1, kNoScript | kLs | kFast, CmdRole, "@admin @fast @dangerous"));
 
-  table.Register(Row("wait", 3, kNoScript, CmdWait, "@slow @connection"));
+  table.Register(CommandRow("wait", 3, kNoScript, CmdWait, "@slow @connection"));
 
-  CommandSpec latency = Row("latency", -2, 0, CmdContainer, "@slow");
+  CommandSpec latency = CommandRow("latency", -2, 0, CmdContainer, "@slow");
   constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";
-  latency.subcommands.push_back(Row("latency|doctor", 2, kAdminCfg, CmdLatencyDoctor, kAdminAcl));
-  latency.subcommands.push_back(Row("latency|graph", 3, kAdminCfg, CmdLatencyGraph, kAdminAcl));
-  latency.subcommands.push_back(Row("latency|history", 3, kAdminCfg, CmdLatencyEmpty, kAdminAcl));
-  latency.subcommands.push_back(Row("latency|latest", 2, kAdminCfg, CmdLatencyEmpty, kAdminAcl));
-  latency.subcommands.push_back(Row("latency|reset", -2, kAdminCfg, CmdLatencyReset, kAdminAcl));
   latency.subcommands.push_back(
-      Row("latency|histogram", -2, kAdminCfg, CmdLatencyHistogram, kAdminAcl));
-  latency.subcommands.push_back(Row("latency|help", 2, kLs, CmdLatencyHelp, "@slow"));
+      CommandRow("latency|doctor", 2, kAdminCfg, CmdLatencyDoctor, kAdminAcl));
+  latency.subcommands.push_back(
+      CommandRow("latency|graph", 3, kAdminCfg, CmdLatencyGraph, kAdminAcl));
+  latency.subcommands.push_back(
+      CommandRow("latency|history", 3, kAdminCfg, CmdLatencyEmpty, kAdminAcl));
+  latency.subcommands.push_back(
+      CommandRow("latency|latest", 2, kAdminCfg, CmdLatencyEmpty, kAdminAcl));
+  latency.subcommands.push_back(
+      CommandRow("latency|reset", -2, kAdminCfg, CmdLatencyReset, kAdminAcl));
+  latency.subcommands.push_back(
+      CommandRow("latency|histogram", -2, kAdminCfg, CmdLatencyHistogram, kAdminAcl));
+  latency.subcommands.push_back(CommandRow("latency|help", 2, kLs, CmdLatencyHelp, "@slow"));
   table.Register(std::move(latency));
 
-  CommandSpec memory = Row("memory", -2, 0, CmdContainer, "@slow");
-  CommandSpec usage = Row("memory|usage", -3, kReadOnly, CmdMemoryUsage, "@read @slow");
+  CommandSpec memory = CommandRow("memory", -2, 0, CmdContainer, "@slow");
+  CommandSpec usage = CommandRow("memory|usage", -3, kReadOnly, CmdMemoryUsage, "@read @slow");
   usage.first_key = 2;
   usage.last_key = 2;
   usage.key_step = 1;
   memory.subcommands.push_back(std::move(usage));
-  memory.subcommands.push_back(Row("memory|stats", 2, 0, CmdMemoryStats, "@slow"));
-  memory.subcommands.push_back(Row("memory|doctor", 2, 0, CmdMemoryDoctor, "@slow"));
-  memory.subcommands.push_back(Row("memory|malloc-stats", 2, 0, CmdMemoryMallocStats, "@slow"));
-  memory.subcommands.push_back(Row("memory|purge", 2, 0, CmdMemoryPurge, "@slow"));
-  memory.subcommands.push_back(Row("memory|help", 2, kLs, CmdMemoryHelp, "@slow"));
+  memory.subcommands.push_back(CommandRow("memory|stats", 2, 0, CmdMemoryStats, "@slow"));
+  memory.subcommands.push_back(CommandRow("memory|doctor", 2, 0, CmdMemoryDoctor, "@slow"));
+  memory.subcommands.push_back(
+      CommandRow("memory|malloc-stats", 2, 0, CmdMemoryMallocStats, "@slow"));
+  memory.subcommands.push_back(CommandRow("memory|purge", 2, 0, CmdMemoryPurge, "@slow"));
+  memory.subcommands.push_back(CommandRow("memory|help", 2, kLs, CmdMemoryHelp, "@slow"));
   table.Register(std::move(memory));
 
-  table.Register(Row("debug", -2, kAdminCfg, CmdDebug, "@admin @slow @dangerous"));
+  table.Register(CommandRow("debug", -2, kAdminCfg, CmdDebug, "@admin @slow @dangerous"));
 
-  CommandSpec function = Row("function", -2, 0, CmdContainer, "@slow");
+  CommandSpec function = CommandRow("function", -2, 0, CmdContainer, "@slow");
+  function.subcommands.push_back(CommandRow("function|flush", -2, kWrite | kNoScript,
+                                            CmdFunctionFlush, "@write @slow @scripting"));
   function.subcommands.push_back(
-      Row("function|flush", -2, kWrite | kNoScript, CmdFunctionFlush, "@write @slow @scripting"));
+      CommandRow("function|list", -2, kNoScript, CmdFunctionList, "@slow @scripting"));
   function.subcommands.push_back(
-      Row("function|list", -2, kNoScript, CmdFunctionList, "@slow @scripting"));
-  function.subcommands.push_back(Row("function|help", 2, kLs, CmdFunctionHelp, "@slow @scripting"));
+      CommandRow("function|help", 2, kLs, CmdFunctionHelp, "@slow @scripting"));
   table.Register(std::move(function));
 
-  table.Register(Row("shutdown", -1, kAdminCfg | kNoMulti | kAllowBusy, CmdShutdown,
-                     "@admin @slow @dangerous"));
+  table.Register(CommandRow("shutdown", -1, kAdminCfg | kNoMulti | kAllowBusy, CmdShutdown,
+                            "@admin @slow @dangerous"));
 }
 
 }  // namespace lrukv::cmd

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "resp/errors.h"
-#include "src/commands/command_meta.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_family.h"
 #include "src/commands/slowlog.h"
@@ -76,34 +75,19 @@ void CmdSlowlogContainer(CommandContext& ctx) {
   ctx.reply.Error(resp::err::UnknownSubcommand(sub, "SLOWLOG"));
 }
 
-// A row with Redis's documentation fields from its CommandMeta.
-CommandSpec Row(std::string_view name, int arity, uint32_t flags, Handler handler,
-                std::string_view acl_categories) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.handler = handler;
-  spec.acl_categories = acl_categories;
-  if (const meta::CommandMeta* m = meta::FindMeta(name)) {
-    spec.group = m->group;
-    spec.summary = m->summary;
-    spec.since = m->since;
-  }
-  return spec;
-}
-
 }  // namespace
 
 void RegisterSlowlogCommands(CommandTable& table) {
   // Redis 7.0.15's COMMAND INFO rows.
   constexpr uint32_t kAdminLs = kAdmin | kLoading | kStale;
   constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";
-  CommandSpec slowlog = Row("slowlog", -2, 0, CmdSlowlogContainer, "@slow");
-  slowlog.subcommands.push_back(Row("slowlog|help", 2, kLoading | kStale, CmdSlowlogHelp, "@slow"));
-  slowlog.subcommands.push_back(Row("slowlog|get", -2, kAdminLs, CmdSlowlogGet, kAdminAcl));
-  slowlog.subcommands.push_back(Row("slowlog|reset", 2, kAdminLs, CmdSlowlogReset, kAdminAcl));
-  slowlog.subcommands.push_back(Row("slowlog|len", 2, kAdminLs, CmdSlowlogLen, kAdminAcl));
+  CommandSpec slowlog = CommandRow("slowlog", -2, 0, CmdSlowlogContainer, "@slow");
+  slowlog.subcommands.push_back(
+      CommandRow("slowlog|help", 2, kLoading | kStale, CmdSlowlogHelp, "@slow"));
+  slowlog.subcommands.push_back(CommandRow("slowlog|get", -2, kAdminLs, CmdSlowlogGet, kAdminAcl));
+  slowlog.subcommands.push_back(
+      CommandRow("slowlog|reset", 2, kAdminLs, CmdSlowlogReset, kAdminAcl));
+  slowlog.subcommands.push_back(CommandRow("slowlog|len", 2, kAdminLs, CmdSlowlogLen, kAdminAcl));
   table.Register(std::move(slowlog));
 }
 
