@@ -2,35 +2,23 @@
 #include "src/commands/monitor.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 
 #include <fmt/format.h>
 
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
+#include "src/commands/redaction.h"
 #include "src/commands/server_context.h"
 
 namespace lrukv::cmd {
 
 namespace {
 
-// What a secret argument is shown as, as Redis's shared.redacted.
-constexpr std::string_view kRedactedArg = "(redacted)";
-
 int64_t WallClockUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// HELLO's protocol version as its handler reads it: an integer (Redis's string2ll) in 2..3.
-bool HelloVersionOk(std::string_view text) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return false;
-  if (text.size() > 1 && text[0] == '0') return false;  // string2ll refuses leading zeros
-  return v >= 2 && v <= 3;
 }
 
 }  // namespace
@@ -59,33 +47,6 @@ void AppendQuoted(std::string& out, std::string_view bytes) {
     }
   }
   out.push_back('"');
-}
-
-std::vector<bool> MonitorRedactedArgs(std::span<const std::string_view> args) {
-  std::vector<bool> redacted(args.size(), false);
-  if (args.empty()) return redacted;
-  if (EqualsIgnoreCase(args[0], "auth")) {
-    if (args.size() <= 3) {
-      for (size_t i = 1; i < args.size(); ++i) redacted[i] = true;
-    }
-    return redacted;
-  }
-  if (EqualsIgnoreCase(args[0], "hello")) {
-    if (args.size() < 2 || !HelloVersionOk(args[1])) return redacted;
-    // Options in order; the handler stops at the first it cannot parse.
-    for (size_t j = 2; j < args.size(); ++j) {
-      const size_t more = args.size() - 1 - j;
-      if (EqualsIgnoreCase(args[j], "auth") && more >= 2) {
-        redacted[j + 1] = redacted[j + 2] = true;
-        j += 2;
-      } else if (EqualsIgnoreCase(args[j], "setname") && more >= 1) {
-        j += 1;
-      } else {
-        break;
-      }
-    }
-  }
-  return redacted;
 }
 
 bool MonitorMayNotRun(const CommandSpec& spec, const ClientState& client) {
@@ -132,10 +93,10 @@ void MonitorFeed::OnCommand(const CommandEvent& event) {
   } else {
     line = fmt::format("+{}.{:06} [{} {}] ", us / 1'000'000, us % 1'000'000, c.db, c.conn.addr);
   }
-  const std::vector<bool> redacted = MonitorRedactedArgs(event.args);
+  const std::vector<bool> redacted = RedactedArgs(event.spec.name, event.args);
   for (size_t i = 0; i < event.args.size(); ++i) {
     if (i > 0) line.push_back(' ');
-    AppendQuoted(line, redacted[i] ? kRedactedArg : event.args[i]);
+    AppendQuoted(line, redacted[i] ? kRedacted : event.args[i]);
   }
   line.append("\r\n");
   // By index: a push may close a monitor over its output limit, which detaches it. A monitor

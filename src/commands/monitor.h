@@ -32,13 +32,6 @@ inline constexpr std::string_view kMonitorInMultiErr =
 //   a"b -> "a\"b";  0x00 0xff -> "\x00\xff";  0x0b -> "\x0b"
 void AppendQuoted(std::string& out, std::string_view bytes);
 
-// Which arguments MONITOR shows as "(redacted)", as Redis 7.0's AUTH and HELLO handlers redact
-// them: AUTH's 1 or 2 arguments when it has at most 2; HELLO's AUTH username and password,
-// for those AUTH options its parser reached (protocol version 2 or 3, earlier options valid).
-//   AUTH a b c -> none (syntax error first);  HELLO 3 SETNAME x AUTH u p -> u and p.
-// One flag per argument.
-std::vector<bool> MonitorRedactedArgs(std::span<const std::string_view> args);
-
 // True when `client` is a monitor and `spec` reads, writes or may replicate (EXEC: when a
 // queued command does), which Redis 7.0 refuses with kMonitorKeyspaceErr before running it.
 bool MonitorMayNotRun(const CommandSpec& spec, const ClientState& client);

@@ -13,6 +13,7 @@
 
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
+#include "src/commands/redaction.h"
 
 namespace lrukv::cmd {
 
@@ -33,14 +34,6 @@ inline constexpr size_t kSlowLogMaxArgs = 32;
 // gets "... (N more bytes)" appended.
 inline constexpr size_t kSlowLogMaxArgBytes = 128;
 // What a secret argument is replaced with, as Redis's shared.redacted.
-inline constexpr std::string_view kRedacted = "(redacted)";
-
-// Which arguments of a call Redis 7.0 replaces with "(redacted)" in the slowlog: AUTH's
-// (2 or 3 arguments), HELLO's AUTH username and password (those its parser reached before a
-// syntax error), CONFIG SET's values of requirepass / masterauth / masteruser (only when
-// the names and values pair up), ACL SETUSER's every argument after SETUSER. `command` is the
-// row's full name ("config|set"); the result has one flag per argument.
-std::vector<bool> RedactedArgs(std::string_view command, std::span<const std::string_view> args);
 
 // The argument list an entry stores for `args`: redacted, then truncated as above.
 //   32 args of "x" -> 32 kept;  40 args -> 31 kept + "... (9 more arguments)";

@@ -13,6 +13,7 @@
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/commands/monitor.h"
+#include "src/commands/redaction.h"
 #include "src/commands/server_context.h"
 #include "src/engine/clock.h"
 #include "src/engine/engine.h"
@@ -124,7 +125,7 @@ TEST_CASE("MONITOR quoting: every byte as Redis's sdscatrepr writes it") {
 
 TEST_CASE("MONITOR redaction: AUTH and HELLO AUTH as Redis 7.0 redacts them") {
   using V = std::vector<std::string_view>;
-  auto flags = [](V args) { return MonitorRedactedArgs(args); };
+  auto flags = [](V args) { return RedactedArgs(args[0], args); };
   using B = std::vector<bool>;
   CHECK(flags(V{"AUTH", "pw"}) == B{false, true});
   CHECK(flags(V{"auth", "user", "pw"}) == B{false, true, true});
