@@ -285,6 +285,7 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
 Dispatcher::Dispatcher(ServerContext& server) : server_(server) {
   TicksPerUs();  // calibrate the call timer now, not during the first command
   server_.keyspace_observers.Add(&server_.watches);
+  server_.keyspace_observers.Add(&server_.keyspace_event_feed);
   server_.command_observers.push_back(&server_.monitors);
   server_.command_observers.push_back(&server_.slowlog);
   server_.engine.SetObserver(&server_.keyspace_observers);

@@ -22,6 +22,7 @@
 
 #include "src/commands/arg_parse.h"
 #include "src/commands/glob_match.h"
+#include "src/commands/keyspace_events.h"
 #include "src/commands/number_format.h"
 
 #ifndef LRUKV_VERSION
@@ -231,67 +232,6 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-// ---- Keyspace event classes ----
-enum NotifyFlag : uint32_t {
-  kNotifyKeyspace = 1 << 0,  // K
-  kNotifyKeyevent = 1 << 1,  // E
-  kNotifyGeneric = 1 << 2,   // g
-  kNotifyString = 1 << 3,    // $
-  kNotifyList = 1 << 4,      // l
-  kNotifySet = 1 << 5,       // s
-  kNotifyHash = 1 << 6,      // h
-  kNotifyZset = 1 << 7,      // z
-  kNotifyExpired = 1 << 8,   // x
-  kNotifyEvicted = 1 << 9,   // e
-  kNotifyStream = 1 << 10,   // t
-  kNotifyKeyMiss = 1 << 11,  // m
-  kNotifyModule = 1 << 12,   // d
-  kNotifyNew = 1 << 13,      // n
-  kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
-               kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
-};
-
-bool NormalizeNotify(std::string_view in, std::string* out) {
-  uint32_t flags = 0;
-  for (char c : in) {
-    switch (c) {
-      case 'A': flags |= kNotifyAll; break;
-      case 'g': flags |= kNotifyGeneric; break;
-      case '$': flags |= kNotifyString; break;
-      case 'l': flags |= kNotifyList; break;
-      case 's': flags |= kNotifySet; break;
-      case 'h': flags |= kNotifyHash; break;
-      case 'z': flags |= kNotifyZset; break;
-      case 'x': flags |= kNotifyExpired; break;
-      case 'e': flags |= kNotifyEvicted; break;
-      case 'K': flags |= kNotifyKeyspace; break;
-      case 'E': flags |= kNotifyKeyevent; break;
-      case 't': flags |= kNotifyStream; break;
-      case 'm': flags |= kNotifyKeyMiss; break;
-      case 'd': flags |= kNotifyModule; break;
-      case 'n': flags |= kNotifyNew; break;
-      default: return false;
-    }
-  }
-  std::string s;
-  if ((flags & kNotifyAll) == kNotifyAll) {
-    s += 'A';
-  } else {
-    constexpr std::pair<uint32_t, char> kOrder[] = {
-        {kNotifyGeneric, 'g'}, {kNotifyString, '$'},  {kNotifyList, 'l'},
-        {kNotifySet, 's'},     {kNotifyHash, 'h'},    {kNotifyZset, 'z'},
-        {kNotifyExpired, 'x'}, {kNotifyEvicted, 'e'}, {kNotifyStream, 't'},
-        {kNotifyModule, 'd'},  {kNotifyNew, 'n'}};
-    for (auto [flag, c] : kOrder) {
-      if (flags & flag) s += c;
-    }
-  }
-  if (flags & kNotifyKeyspace) s += 'K';
-  if (flags & kNotifyKeyevent) s += 'E';
-  if (flags & kNotifyKeyMiss) s += 'm';
-  *out = std::move(s);
-  return true;
-}
 
 // Splits on every single space, keeping empty words, as Redis 7.0 splits a multi-argument
 // value given to CONFIG SET ("normal 1 2 " is four words, the last one empty).
@@ -607,12 +547,16 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
       if (source == Source::kFile) save_seen_in_load_ = true;
       break;
     }
-    case Kind::kNotify:
-      if (!NormalizeNotify(value, &text)) {
+    case Kind::kNotify: {
+      uint32_t classes = 0;
+      if (!ParseNotifyClasses(value, &classes)) {
         *reason = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
         return false;
       }
+      notify_keyspace_flags = classes;  // what NotifyKeyspaceEvent tests; text for CONFIG GET
+      text = NotifyClassesText(classes);
       break;
+    }
     case Kind::kOutputLimit:
       if (!MergeOutputLimits(value, client_output_buffer_limit, source == Source::kConfigSet,
                              &text, reason))

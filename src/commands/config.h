@@ -47,6 +47,7 @@ class Config {
   bool ignore_bad_dump = false;             // lrukv's own: start empty when the dump is bad
   bool appendonly = false;                        // accepted and stored; lrukv has no AOF
   std::string notify_keyspace_events;             // normalized as CONFIG GET prints it ("AKE")
+  uint32_t notify_keyspace_flags = 0;             // the same as NotifyFlag bits (keyspace_events.h)
   int64_t slowlog_log_slower_than_us = 10000;     // -1 disables, 0 logs every command
   uint64_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold_ms = 0;

@@ -14,6 +14,7 @@
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
+#include "src/commands/keyspace_events.h"
 #include "src/commands/monitor.h"
 #include "src/commands/persistence.h"
 #include "src/commands/pubsub.h"
@@ -114,6 +115,9 @@ struct ServerContext {
   MonitorFeed monitors{};
   // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
   SlowLog slowlog{config};
+  // Expired and evicted keys as keyspace notifications; the Dispatcher's constructor adds it
+  // to keyspace_observers.
+  KeyspaceEventFeed keyspace_event_feed{*this};
 };
 
 }  // namespace lrukv::cmd
