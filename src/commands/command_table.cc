@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -237,6 +238,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterPubSubCommands(table);
   RegisterMonitorCommands(table);
   RegisterSlowlogCommands(table);
+  RegisterLatencyCommands(table);
 }
 
 // ---- Calls and stats ----
@@ -267,6 +269,17 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
   CommandStat& stat = StatFor(server, spec);
   ++stat.calls;
   stat.usec += elapsed_us;
+  // Redis records microseconds scaled to ns, so percentiles print as Redis's do ("7.007").
+  if (server.config.latency_tracking) [[likely]] {
+    if (!stat.histogram) [[unlikely]] stat.histogram = std::make_unique<LatencyHistogram>();
+    stat.histogram->Record(static_cast<int64_t>(elapsed_us) * 1000);
+  }
+  // A sample needs at least 1 ms (the threshold's unit), so faster calls skip the monitor.
+  if (elapsed_us >= 1000) [[unlikely]] {
+    const auto elapsed_ms = static_cast<int64_t>(elapsed_us / 1000);
+    server.latency.Record((spec.flags & kFast) ? "fast-command" : "command", elapsed_ms,
+                          now_ms + elapsed_ms);
+  }
   ++server.counters.total_commands_processed;
   if (!server.command_observers.empty()) {
     CommandEvent event{client, spec, args, db_before, now_ms, elapsed_us};
@@ -346,7 +359,13 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
       break;
     }
     if (server_.engine.OverMemoryLimit()) {
+      const uint64_t evict_start_ticks = ReadTicks();
       bool within_limit = server_.engine.EvictToLimit(now_ms);
+      const uint64_t evict_end_ticks = ReadTicks();
+      if (evict_end_ticks > evict_start_ticks) {
+        const auto evict_ms = static_cast<int64_t>(TicksToUs(evict_end_ticks - evict_start_ticks) / 1000);
+        server_.latency.Record("eviction-cycle", evict_ms, now_ms + evict_ms);
+      }
       bool deny = (spec->flags & kDenyOom) != 0;
       if (client.in_multi && !ExemptFromMultiOom(spec->name)) deny = true;
       if (client.in_multi && spec->name == "exec") {

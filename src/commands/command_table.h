@@ -127,6 +127,7 @@ void RegisterPersistenceCommands(CommandTable& table);
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterSlowlogCommands(CommandTable& table);
 void RegisterMonitorCommands(CommandTable& table);
+void RegisterLatencyCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
 // The one place around every handler. Execute does, in Redis's order: lookup (subcommands by

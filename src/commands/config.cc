@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include "src/commands/arg_parse.h"
 #include "src/commands/glob_match.h"
 #include "src/commands/keyspace_events.h"
+#include "src/commands/latency_histogram.h"
 #include "src/commands/number_format.h"
 
 #ifndef LRUKV_VERSION
@@ -44,6 +46,7 @@ enum class Kind {
   kNotify,  // keyspace event classes
   kOutputLimit,  // client-output-buffer-limit classes
   kList,    // space-separated words (bind)
+  kPercentiles,  // space-separated numbers in [0, 100] (latency-tracking-info-percentiles)
 };
 
 enum DirectiveFlag : uint32_t {
@@ -322,6 +325,36 @@ bool MergeOutputLimits(std::string_view value, const std::string& current, bool 
   return true;
 }
 
+// latency-tracking-info-percentiles: numbers in [0, 100], each printed as "%f" without trailing
+// zeros (Redis's trimDoubleString): "50 99 99.900" -> {50, 99, 99.9}, text "50 99 99.9".
+bool ParsePercentiles(std::string_view value, std::vector<double>* out, std::string* text,
+                      std::string* reason) {
+  std::vector<double> parsed;
+  std::vector<std::string> words = SplitSpaces(value);
+  for (const auto& w : words) {
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(w.c_str(), &end);
+    if (w.empty() || *end != '\0' || errno != 0 || std::isnan(v)) {
+      *reason = "Invalid latency-tracking-info-percentiles parameters";
+      return false;
+    }
+    if (v < 0.0 || v > 100.0) {
+      *reason = "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+      return false;
+    }
+    parsed.push_back(v);
+  }
+  std::string joined;
+  for (double v : parsed) {
+    if (!joined.empty()) joined += ' ';
+    joined += PercentileText(v);
+  }
+  *out = std::move(parsed);
+  *text = std::move(joined);
+  return true;
+}
+
 }  // namespace
 
 // ---- The directive table ----
@@ -400,7 +433,9 @@ static const std::vector<Config::Directive>& Table() {
         {"slowlog-max-len", Kind::kInt, 0, &C::slowlog_max_len, "", 0, kLLongMax},
         {"latency-monitor-threshold", Kind::kInt, 0, &C::latency_monitor_threshold_ms, "", 0,
          kLLongMax},
-        {"latency-tracking", Kind::kBool, 0, {}, "yes"},
+        {"latency-tracking", Kind::kBool, 0, &C::latency_tracking, ""},
+        {"latency-tracking-info-percentiles", Kind::kPercentiles, kMultiArg,
+         &C::latency_tracking_info_percentiles, ""},
         {"notify-keyspace-events", Kind::kNotify, 0, &C::notify_keyspace_events, ""},
     };
     return t;
@@ -564,6 +599,9 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
       break;
     case Kind::kList:
       text = Join(SplitSpaces(value));
+      break;
+    case Kind::kPercentiles:
+      if (!ParsePercentiles(value, &latency_percentiles, &text, reason)) return false;
       break;
   }
 

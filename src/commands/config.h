@@ -51,6 +51,10 @@ class Config {
   int64_t slowlog_log_slower_than_us = 10000;     // -1 disables, 0 logs every command
   uint64_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold_ms = 0;
+  bool latency_tracking = true;  // per-command call histograms (INFO latencystats)
+  // INFO latencystats' percentiles, as typed (CONFIG GET text) and parsed, in that order.
+  std::string latency_tracking_info_percentiles = "50 99 99.9";
+  std::vector<double> latency_percentiles = {50, 99, 99.9};
   int maxmemory_samples = 5;  // accepted; lrukv's LRU is exact
   bool daemonize = false;
   std::string pidfile;  // empty: none

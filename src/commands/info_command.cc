@@ -17,6 +17,7 @@
 
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/latency_histogram.h"
 #include "src/commands/server_family.h"
 #include "src/commands/version.h"
 #include "src/engine/engine.h"
@@ -147,8 +148,7 @@ class InfoBuilder {
       case kInfoErrorStats:
         return AppendErrorStats(out);
       case kInfoLatencyStats:
-        out += "# Latencystats\r\n";
-        return;  // no histograms kept
+        return AppendLatencyStats(out);
       case kInfoCluster:
         out += "# Cluster\r\ncluster_enabled:0\r\n";
         return;
@@ -422,6 +422,24 @@ class InfoBuilder {
                      "cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},"
                      "failed_calls={}\r\n",
                      name, st.calls, st.usec, per_call, st.rejected_calls, st.failed_calls);
+    }
+  }
+
+  // One line per command that ran with latency-tracking on: its percentiles (from
+  // latency-tracking-info-percentiles) in microseconds, "%.3f". Nothing while tracking is off.
+  void AppendLatencyStats(std::string& out) {
+    out += "# Latencystats\r\n";
+    if (!server_.config.latency_tracking) return;
+    const std::vector<double>& percentiles = server_.config.latency_percentiles;
+    for (const auto& [name, st] : server_.counters.command_stats) {
+      if (!st.histogram) continue;
+      fmt::format_to(std::back_inserter(out), "latency_percentiles_usec_{}:", name);
+      for (size_t i = 0; i < percentiles.size(); ++i) {
+        const double usec = static_cast<double>(st.histogram->ValueAtPercentile(percentiles[i])) / 1000.0;
+        fmt::format_to(std::back_inserter(out), "{}p{}={:.3f}", i ? "," : "",
+                       PercentileText(percentiles[i]), usec);
+      }
+      out += "\r\n";
     }
   }
 

@@ -206,6 +206,12 @@ bool StartBackgroundSave(ServerContext& server, int64_t now_ms, std::string* err
     return false;
   }
   ++p.total_forks;
+  // LATENCY's "fork" event, and the rate DOCTOR grades it by (GB of used memory per second).
+  const int64_t fork_us = p.latest_fork_usec > 0 ? p.latest_fork_usec : 1;
+  server.latency.fork_rate_gb_per_s = static_cast<double>(server.engine.used_memory()) *
+                                      1000000 / static_cast<double>(fork_us) /
+                                      (1024.0 * 1024 * 1024);
+  server.latency.Record("fork", p.latest_fork_usec / 1000, now_ms + p.latest_fork_usec / 1000);
   p.child_pid = pid;
   p.child_result_fd = fds[0];
   p.child_start_ms = now_ms;

@@ -215,91 +215,6 @@ void CmdWait(CommandContext& ctx) {
   ctx.reply.Integer(0);
 }
 
-// ---- LATENCY ----
-// lrukv records no latency events (its commands never block the reactor for long), so every
-// answer is Redis's for an instance that saw no spike. HISTOGRAM is built from commandstats.
-
-// LATENCY DOCTOR
-void CmdLatencyDoctor(CommandContext& ctx) {
-  if (ctx.server.config.latency_monitor_threshold_ms == 0) {
-    ctx.reply.Verbatim(
-        "txt",
-        "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis "
-        "instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in "
-        "order to enable it. If we weren't in a deep space mission I'd suggest to take a look "
-        "at https://redis.io/topics/latency-monitor.\n");
-    return;
-  }
-  ctx.reply.Verbatim("txt",
-                     "Dave, no latency spike was observed during the lifetime of this Redis "
-                     "instance, not in the slightest bit. I honestly think you ought to sit down "
-                     "calmly, take a stress pill, and think things over.\n");
-}
-
-// LATENCY GRAPH event
-void CmdLatencyGraph(CommandContext& ctx) {
-  ctx.reply.Error(fmt::format("ERR No samples available for event '{}'", ctx.args[2]));
-}
-
-// LATENCY HISTORY event / LATENCY LATEST: no samples.
-void CmdLatencyEmpty(CommandContext& ctx) { ctx.reply.ArrayHeader(0); }
-
-// LATENCY RESET [event ...]: how many event series were reset.
-void CmdLatencyReset(CommandContext& ctx) { ctx.reply.Integer(0); }
-
-// LATENCY HISTOGRAM [command ...]: per command that ran, its calls and a cumulative histogram
-// of durations. lrukv keeps only totals, so every call lands in one power-of-two bucket at
-// the mean duration (Redis's buckets differ with timing anyway).
-void CmdLatencyHistogram(CommandContext& ctx) {
-  const auto& stats = ctx.server.counters.command_stats;
-  std::vector<std::pair<std::string_view, const CommandStat*>> rows;
-  auto add = [&](std::string_view name, const CommandStat& st) {
-    if (st.calls == 0) return;
-    for (const auto& r : rows) {
-      if (r.first == name) return;
-    }
-    rows.emplace_back(name, &st);
-  };
-  if (ctx.args.size() == 2) {
-    for (const auto& [name, st] : stats) add(name, st);
-  } else {
-    for (size_t i = 2; i < ctx.args.size(); ++i) {
-      std::string name(ctx.args[i]);
-      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      auto it = stats.find(name);
-      if (it != stats.end()) add(it->first, it->second);
-    }
-  }
-  ctx.reply.MapHeader(rows.size());
-  for (const auto& [name, st] : rows) {
-    ctx.reply.Bulk(name);
-    ctx.reply.MapHeader(2);
-    ctx.reply.Bulk("calls");
-    ctx.reply.Integer(static_cast<int64_t>(st->calls));
-    ctx.reply.Bulk("histogram_usec");
-    ctx.reply.MapHeader(1);
-    uint64_t bucket = 1;
-    const uint64_t mean_us = st->usec / st->calls;
-    while (bucket < mean_us && bucket < (uint64_t{1} << 62)) bucket <<= 1;
-    ctx.reply.Integer(static_cast<int64_t>(bucket));
-    ctx.reply.Integer(static_cast<int64_t>(st->calls));
-  }
-}
-
-// LATENCY HELP
-void CmdLatencyHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "LATENCY",
-            {"DOCTOR", "    Return a human readable latency analysis report.", "GRAPH <event>",
-             "    Return an ASCII latency graph for the <event> class.", "HISTORY <event>",
-             "    Return time-latency samples for the <event> class.", "LATEST",
-             "    Return the latest latency samples for all events.", "RESET [<event> ...]",
-             "    Reset latency data of one or more <event> classes.",
-             "    (default: reset all data for all event classes)", "HISTOGRAM [COMMAND ...]",
-             "    Return a cumulative distribution of latencies in the format of a histogram for "
-             "the specified command names.",
-             "    If no commands are specified then all histograms are replied."});
-}
-
 // ---- MEMORY ----
 
 // MEMORY USAGE key [SAMPLES count]: bytes the key costs, or nil if absent. Values are flat
@@ -719,23 +634,6 @@ void RegisterServerCommands(CommandTable& table) {
       CommandRow("role", 1, kNoScript | kLs | kFast, CmdRole, "@admin @fast @dangerous"));
 
   table.Register(CommandRow("wait", 3, kNoScript, CmdWait, "@slow @connection"));
-
-  CommandSpec latency = CommandRow("latency", -2, 0, CmdContainer, "@slow");
-  constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";
-  latency.subcommands.push_back(
-      CommandRow("latency|doctor", 2, kAdminCfg, CmdLatencyDoctor, kAdminAcl));
-  latency.subcommands.push_back(
-      CommandRow("latency|graph", 3, kAdminCfg, CmdLatencyGraph, kAdminAcl));
-  latency.subcommands.push_back(
-      CommandRow("latency|history", 3, kAdminCfg, CmdLatencyEmpty, kAdminAcl));
-  latency.subcommands.push_back(
-      CommandRow("latency|latest", 2, kAdminCfg, CmdLatencyEmpty, kAdminAcl));
-  latency.subcommands.push_back(
-      CommandRow("latency|reset", -2, kAdminCfg, CmdLatencyReset, kAdminAcl));
-  latency.subcommands.push_back(
-      CommandRow("latency|histogram", -2, kAdminCfg, CmdLatencyHistogram, kAdminAcl));
-  latency.subcommands.push_back(CommandRow("latency|help", 2, kLs, CmdLatencyHelp, "@slow"));
-  table.Register(std::move(latency));
 
   CommandSpec memory = CommandRow("memory", -2, 0, CmdContainer, "@slow");
   CommandSpec usage = CommandRow("memory|usage", -3, kReadOnly, CmdMemoryUsage, "@read @slow");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
+#include "src/commands/latency_histogram.h"
+#include "src/commands/latency_monitor.h"
 #include "src/commands/keyspace_events.h"
 #include "src/commands/monitor.h"
 #include "src/commands/persistence.h"
@@ -71,12 +74,31 @@ class ServerControl {
   virtual void ServerLog(LogSeverity level, std::string_view line) {}
 };
 
-// INFO commandstats / errorstats.
+// INFO commandstats / errorstats / latencystats.
 struct CommandStat {
   uint64_t calls = 0;
   uint64_t usec = 0;
   uint64_t rejected_calls = 0;
   uint64_t failed_calls = 0;
+  // Call durations (INFO latencystats, LATENCY HISTOGRAM): made on the command's first call
+  // with latency-tracking on, then only counted into; null for a command never run.
+  std::unique_ptr<LatencyHistogram> histogram;
+
+  CommandStat() = default;
+  CommandStat(CommandStat&&) = default;
+  CommandStat& operator=(CommandStat&&) = default;
+  // A copy (tests, snapshots) gets its own histogram.
+  CommandStat(const CommandStat& other)
+      : calls(other.calls),
+        usec(other.usec),
+        rejected_calls(other.rejected_calls),
+        failed_calls(other.failed_calls),
+        histogram(other.histogram ? std::make_unique<LatencyHistogram>(*other.histogram)
+                                  : nullptr) {}
+  CommandStat& operator=(const CommandStat& other) {
+    if (this != &other) *this = CommandStat(other);
+    return *this;
+  }
 };
 
 struct ServerCounters {
@@ -115,6 +137,8 @@ struct ServerContext {
   MonitorFeed monitors{};
   // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
   SlowLog slowlog{config};
+  // LATENCY's event series; code that may block reports to it (latency_monitor.h).
+  LatencyMonitor latency{config};
   // Expired and evicted keys as keyspace notifications; the Dispatcher's constructor adds it
   // to keyspace_observers.
   KeyspaceEventFeed keyspace_event_feed{*this};
