@@ -23,9 +23,19 @@ struct ConnectionInfo {
   int64_t last_interaction_ms = 0;  // last command or read
   size_t query_buffer_bytes = 0;    // qbuf
   size_t query_buffer_free = 0;     // qbuf-free
-  size_t output_buffer_bytes = 0;   // omem
-  size_t output_list_len = 0;       // oll
+  // Reply bytes not yet handed to the kernel. CLIENT LIST shows them as Redis does: the first
+  // kReplyBufferBytes as obl (Redis's fixed reply buffer), the rest as omem in oll blocks.
+  size_t output_buffer_bytes = 0;
 };
+
+// Redis keeps a client's first reply bytes in a fixed 16 KiB buffer (PROTO_REPLY_CHUNK_BYTES)
+// and the rest in a list of 16 KiB blocks; only the list counts for client-output-buffer-limit
+// and omem. lrukv has one buffer, so it counts its bytes past the first 16 KiB the same way.
+inline constexpr size_t kReplyBufferBytes = 16 * 1024;
+// The share of `pending` output bytes that Redis would hold in its reply list (omem).
+inline size_t ReplyListBytes(size_t pending) {
+  return pending > kReplyBufferBytes ? pending - kReplyBufferBytes : 0;
+}
 
 struct QueuedCommand {
   const CommandSpec* spec = nullptr;
@@ -92,5 +102,11 @@ struct ClientState {
 
   WatchGuard watch_guard;  // keep last: destroyed first, while `watched` is still intact
 };
+
+// Appends `c`'s CLIENT LIST / CLIENT INFO line, without the newline, in Redis 7.0.15's field
+// order: the same text Redis puts in its log when it closes a client over a limit. `argv_mem`
+// is the bytes of the arguments of the command `c` is running (0 when it runs none).
+// Defined with the CLIENT commands (connection_commands.cc).
+void AppendClientInfo(std::string& out, const ClientState& c, int64_t now_ms, size_t argv_mem);
 
 }  // namespace lrukv::cmd

@@ -234,47 +234,13 @@ ClientType TypeOf(const ClientState& c) {
   return c.in_pubsub_mode() ? ClientType::kPubSub : ClientType::kNormal;
 }
 
-// Appends one CLIENT LIST line for `c`, without the trailing newline, in Redis 7.0.15's field
-// order. `running` is the client executing CLIENT LIST/INFO, whose argv-mem is `args`.
-void AppendClientInfo(std::string& out, const ClientState& c, const CommandContext& ctx) {
-  const bool is_running = &c == &ctx.client;
+// One CLIENT LIST line for `c`; when `c` runs this CLIENT LIST/INFO, its argv-mem is `args`.
+void AppendClientLine(std::string& out, const ClientState& c, const CommandContext& ctx) {
   size_t argv_mem = 0;
-  if (is_running) {
+  if (&c == &ctx.client) {
     for (auto a : ctx.args) argv_mem += a.size();
   }
-  size_t multi_mem = 0;
-  for (const auto& q : c.queued) {
-    multi_mem += sizeof(QueuedCommand);
-    for (const auto& a : q.args) multi_mem += a.size();
-  }
-  char flags[16];
-  size_t nf = 0;
-  if (c.monitor) flags[nf++] = 'O';
-  if (c.in_pubsub_mode()) flags[nf++] = 'P';
-  if (c.in_multi) flags[nf++] = 'x';
-  if (c.watch_dirty) flags[nf++] = 'd';
-  if (c.close_after_reply) flags[nf++] = 'c';
-  if (c.killed) flags[nf++] = 'A';
-  if (c.conn.unix_socket) flags[nf++] = 'U';
-  if (c.no_evict) flags[nf++] = 'e';
-  if (c.no_touch) flags[nf++] = 'T';  // Redis 7.2
-  if (nf == 0) flags[nf++] = 'N';
-  const ConnectionInfo& conn = c.conn;
-  const size_t tot_mem = sizeof(ClientState) + conn.query_buffer_bytes + conn.query_buffer_free +
-                         argv_mem + multi_mem + conn.output_buffer_bytes;
-  auto seconds_since = [&](int64_t ms) { return ms > 0 ? (ctx.now_ms - ms) / 1000 : 0; };
-  fmt::format_to(
-      std::back_inserter(out),
-      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} "
-      "multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs=0 rbp=0 obl=0 oll={} omem={} "
-      "tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
-      c.id, conn.addr, conn.laddr, conn.fd, c.name, seconds_since(conn.created_ms),
-      seconds_since(conn.last_interaction_ms), std::string_view(flags, nf), c.db,
-      c.subscribed_channels.size(), c.subscribed_patterns.size(),
-      c.subscribed_shard_channels.size(),
-      c.in_multi ? static_cast<int64_t>(c.queued.size()) : int64_t{-1}, conn.query_buffer_bytes,
-      conn.query_buffer_free, argv_mem, multi_mem, conn.output_list_len, conn.output_buffer_bytes,
-      tot_mem, conn.output_buffer_bytes > 0 ? "rw" : "r", c.last_command, c.protocol);
+  AppendClientInfo(out, c, ctx.now_ms, argv_mem);
 }
 
 // CLIENT ID
@@ -323,7 +289,7 @@ void CmdClientSetInfo(CommandContext& ctx) {
 // CLIENT INFO
 void CmdClientInfo(CommandContext& ctx) {
   std::string text;
-  AppendClientInfo(text, ctx.client, ctx);
+  AppendClientLine(text, ctx.client, ctx);
   text.push_back('\n');
   ctx.reply.Verbatim("txt", text);
 }
@@ -340,7 +306,7 @@ void CmdClientList(CommandContext& ctx) {
     }
     ctx.server.control.ForEachClient([&](ClientState& c) {
       if (TypeOf(c) != type) return;
-      AppendClientInfo(text, c, ctx);
+      AppendClientLine(text, c, ctx);
       text.push_back('\n');
     });
   } else if (argc > 3 && EqualsIgnoreCase(ctx.args[2], "id")) {
@@ -352,7 +318,7 @@ void CmdClientList(CommandContext& ctx) {
       }
       ctx.server.control.ForEachClient([&](ClientState& c) {
         if (c.id != static_cast<uint64_t>(id)) return;
-        AppendClientInfo(text, c, ctx);
+        AppendClientLine(text, c, ctx);
         text.push_back('\n');
       });
     }
@@ -361,7 +327,7 @@ void CmdClientList(CommandContext& ctx) {
     return;
   } else {
     ctx.server.control.ForEachClient([&](ClientState& c) {
-      AppendClientInfo(text, c, ctx);
+      AppendClientLine(text, c, ctx);
       text.push_back('\n');
     });
   }
@@ -594,6 +560,49 @@ void CmdClientHelp(CommandContext& ctx) {
 }
 
 }  // namespace
+
+void AppendClientInfo(std::string& out, const ClientState& c, int64_t now_ms, size_t argv_mem) {
+  size_t multi_mem = 0;
+  for (const auto& q : c.queued) {
+    multi_mem += sizeof(QueuedCommand);
+    for (const auto& a : q.args) multi_mem += a.size();
+  }
+  // Redis's order of flag letters (catClientInfoString); a monitor is O, as Redis's replica-
+  // flagged monitors, and a client with any subscription, RESP2 or RESP3, is P.
+  char flags[16];
+  size_t nf = 0;
+  if (c.monitor) flags[nf++] = 'O';
+  if (c.in_pubsub_mode()) flags[nf++] = 'P';
+  if (c.in_multi) flags[nf++] = 'x';
+  if (c.watch_dirty) flags[nf++] = 'd';
+  if (c.close_after_reply) flags[nf++] = 'c';
+  if (c.killed) flags[nf++] = 'A';
+  if (c.conn.unix_socket) flags[nf++] = 'U';
+  if (c.no_evict) flags[nf++] = 'e';
+  if (c.no_touch) flags[nf++] = 'T';  // Redis 7.2
+  if (nf == 0) flags[nf++] = 'N';
+  const ConnectionInfo& conn = c.conn;
+  // Pending output split as Redis holds it: up to 16 KiB in the fixed buffer (obl), the rest
+  // in 16 KiB list blocks (oll, omem). omem is what client-output-buffer-limit compares.
+  const size_t omem = ReplyListBytes(conn.output_buffer_bytes);
+  const size_t obl = conn.output_buffer_bytes - omem;
+  const size_t oll = (omem + kReplyBufferBytes - 1) / kReplyBufferBytes;
+  const size_t tot_mem = sizeof(ClientState) + conn.query_buffer_bytes + conn.query_buffer_free +
+                         argv_mem + multi_mem + conn.output_buffer_bytes;
+  auto seconds_since = [&](int64_t ms) { return ms > 0 ? (now_ms - ms) / 1000 : 0; };
+  fmt::format_to(
+      std::back_inserter(out),
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} "
+      "multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs=0 rbp=0 obl={} oll={} omem={} "
+      "tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
+      c.id, conn.addr, conn.laddr, conn.fd, c.name, seconds_since(conn.created_ms),
+      seconds_since(conn.last_interaction_ms), std::string_view(flags, nf), c.db,
+      c.subscribed_channels.size(), c.subscribed_patterns.size(),
+      c.subscribed_shard_channels.size(),
+      c.in_multi ? static_cast<int64_t>(c.queued.size()) : int64_t{-1}, conn.query_buffer_bytes,
+      conn.query_buffer_free, argv_mem, multi_mem, obl, oll, omem, tot_mem,
+      conn.output_buffer_bytes > 0 ? "rw" : "r", c.last_command, c.protocol);
+}
 
 void RegisterConnectionCommands(CommandTable& table) {
   constexpr uint32_t kConnBase = kNoScript | kLoading | kStale;

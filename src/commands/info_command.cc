@@ -375,6 +375,8 @@ class InfoBuilder {
     Field(out, "total_writes_processed", reactor_.total_writes_processed);
     Field(out, "io_threaded_reads_processed", 0);
     Field(out, "io_threaded_writes_processed", 0);
+    Field(out, "client_query_buffer_limit_disconnections", reactor_.client_query_buffer_limit_disconnections);
+    Field(out, "client_output_buffer_limit_disconnections", reactor_.client_output_buffer_limit_disconnections);
     Field(out, "reply_buffer_shrinks", 0);
     Field(out, "reply_buffer_expands", 0);
   }

@@ -49,6 +49,10 @@ struct ReactorStats {
   uint64_t blocked_clients = 0;
   uint64_t pubsub_channels = 0;
   uint64_t pubsub_patterns = 0;
+  // Clients closed over client-query-buffer-limit / client-output-buffer-limit (Redis 7.2's
+  // INFO stats fields; CONFIG RESETSTAT zeroes them).
+  uint64_t client_query_buffer_limit_disconnections = 0;
+  uint64_t client_output_buffer_limit_disconnections = 0;
 };
 
 class ServerControl {

@@ -45,10 +45,6 @@ constexpr int64_t kExpireBudgetPct = 50;
 constexpr int64_t kExpireSliceUs = 1000;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
-// Redis keeps a client's first reply bytes in a fixed 16 KiB buffer (PROTO_REPLY_CHUNK_BYTES)
-// that its output-buffer limits do not count; we leave the same allowance uncounted, so a small
-// limit never cuts off a client waiting for one ordinary reply, as in Redis.
-constexpr size_t kUncountedReplyBytes = 16 * 1024;
 
 // Redis's cross-protocol scripting guard: a request named POST or Host: is an HTTP request
 // sent to us (by a browser, most likely on an attacker's page), never a Redis command.
@@ -462,6 +458,7 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
           "(qbuf initial bytes: \"{}\")",
           c->client.id, c->client.conn.addr, c->in_len,
           std::string_view(c->in.get(), std::min<size_t>(c->in_len, 64)));
+      ++s->stats_.client_query_buffer_limit_disconnections;
       s->CloseConnection(c);
       return;
     }
@@ -748,6 +745,8 @@ void Server::ResetStats() {
   stats_.total_net_output_bytes = 0;
   stats_.total_reads_processed = 0;
   stats_.total_writes_processed = 0;
+  stats_.client_query_buffer_limit_disconnections = 0;
+  stats_.client_output_buffer_limit_disconnections = 0;
   last_sample_commands_ = context_.counters.total_commands_processed;
   last_sample_input_bytes_ = 0;
   last_sample_output_bytes_ = 0;
@@ -848,24 +847,33 @@ void Server::ApplyEngineLimits() {
 
 void Server::ApplyOutputLimits() {
   // Config stores the value validated and in CONFIG GET's form: "normal <hard> <soft> <secs>
-  // slave ... pubsub ...", numbers in bytes and seconds. lrukv has no replicas and no Pub/Sub
-  // clients, so only `normal` applies (MONITOR clients are `normal` in Redis too).
+  // slave ... pubsub ...", numbers in bytes and seconds.
   std::vector<std::string_view> words = cmd::SplitWords(config_.client_output_buffer_limit);
   normal_output_limit_ = {};
+  pubsub_output_limit_ = {};
+  replica_output_limit_ = {};
+  auto number = [](std::string_view w) {
+    return std::strtoull(std::string(w).c_str(), nullptr, 10);
+  };
   for (size_t i = 0; i + 3 < words.size(); i += 4) {
-    if (words[i] != "normal") continue;
-    normal_output_limit_.hard_bytes = std::strtoull(std::string(words[i + 1]).c_str(), nullptr, 10);
-    normal_output_limit_.soft_bytes = std::strtoull(std::string(words[i + 2]).c_str(), nullptr, 10);
-    normal_output_limit_.soft_seconds =
-        std::strtoll(std::string(words[i + 3]).c_str(), nullptr, 10);
+    OutputLimit* limit = words[i] == "normal"   ? &normal_output_limit_
+                         : words[i] == "pubsub" ? &pubsub_output_limit_
+                         : (words[i] == "slave" || words[i] == "replica") ? &replica_output_limit_
+                                                                          : nullptr;
+    if (!limit) continue;
+    limit->hard_bytes = number(words[i + 1]);
+    limit->soft_bytes = number(words[i + 2]);
+    limit->soft_seconds = static_cast<int64_t>(number(words[i + 3]));
   }
 }
 
 bool Server::OverOutputLimit(Connection* c) {
-  const OutputLimit& limit = normal_output_limit_;
-  if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
-  size_t pending = c->pending_output();
-  uint64_t used = pending > kUncountedReplyBytes ? pending - kUncountedReplyBytes : 0;
+  const OutputLimit& limit =
+      c->client.in_pubsub_mode() ? pubsub_output_limit_ : normal_output_limit_;
+  if (!limit.any()) return false;
+  // Only what Redis would hold in its reply list counts, so a small limit never cuts off a
+  // client waiting for one ordinary reply, as in Redis.
+  const uint64_t used = cmd::ReplyListBytes(c->pending_output());
   if (limit.hard_bytes != 0 && used >= limit.hard_bytes) return true;
   if (limit.soft_bytes == 0 || used < limit.soft_bytes) {
     c->soft_limit_since_s = 0;
@@ -891,15 +899,24 @@ void Server::CloseAsap(Connection* c) {
   Enqueue(c);  // for the running client too: its flush then closes it
 }
 
-void Server::CloseOverOutputLimit(Connection* c) {
-  const cmd::ClientState& cl = c->client;
-  int64_t now_ms = clock_.NowMs();
+void Server::CloseOverOutputLimit(Connection* c, LimitClose when) {
+  // Redis logs the client's whole CLIENT LIST line (catClientInfoString), figures as of now.
+  cmd::ConnectionInfo& info = c->client.conn;
+  if (c != executing_) {
+    info.query_buffer_bytes = c->in_len;
+    info.query_buffer_free = c->in_cap - c->in_len;
+  }
+  info.output_buffer_bytes = c->pending_output();
+  std::string line;
+  cmd::AppendClientInfo(line, c->client, clock_.NowMs(), 0);
+  ++stats_.client_output_buffer_limit_disconnections;
+  if (when == LimitClose::kNow) {
+    Log(LogLevel::kWarning, "Client {} closed for overcoming of output buffer limits.", line);
+    CloseConnection(c);
+    return;
+  }
   Log(LogLevel::kWarning,
-      "Client id={} addr={} laddr={} fd={} name={} age={} idle={} db={} qbuf={} omem={} cmd={} "
-      "resp={} scheduled to be closed ASAP for overcoming of output buffer limits.",
-      cl.id, cl.conn.addr, cl.conn.laddr, cl.conn.fd, cl.name,
-      (now_ms - cl.conn.created_ms) / 1000, (now_ms - cl.conn.last_interaction_ms) / 1000, cl.db,
-      cl.conn.query_buffer_bytes, c->pending_output(), cl.last_command, cl.protocol);
+      "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.", line);
   CloseAsap(c);
 }
 
@@ -957,7 +974,7 @@ void Server::OnCronTimer(uv_timer_t* handle) {
     } else if (!c->close_asap && s->OverOutputLimit(c)) {
       // As Redis's clientsCron: a client over the soft limit is closed once its seconds pass
       // even if no new reply is added for it.
-      s->CloseOverOutputLimit(c);
+      s->CloseOverOutputLimit(c, LimitClose::kNow);
     } else {
       if (c->in_len == 0 && c->in_cap > kKeepBufferBytes) {
         c->in.reset();

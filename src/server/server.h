@@ -3,8 +3,9 @@
 // a uv_prepare that flushes every connection with new replies once per loop iteration, a timer
 // at `hz` for active expiry, a 1 s cron (idle timeouts, output-buffer soft limits, buffer
 // trimming) and SIGTERM/SIGINT. Client limits are Redis's: the request caps before AUTH,
-// proto-max-bulk-len, client-query-buffer-limit, client-output-buffer-limit (`normal` class)
-// and the POST/Host: guard against cross-protocol scripting.
+// proto-max-bulk-len, client-query-buffer-limit, client-output-buffer-limit (`normal` and
+// `pubsub` classes; lrukv has no replicas) and the POST/Host: guard against cross-protocol
+// scripting.
 // Commands run through the Dispatcher; the server implements ServerControl for them.
 #pragma once
 
@@ -99,15 +100,22 @@ class Server final : public cmd::ServerControl {
   void DoShutdown();
   void ApplyEngineLimits();
   void ApplyParserLimits(Connection* c);
-  // Re-reads the `normal` class of client-output-buffer-limit into normal_output_limit_.
+  // Re-reads the three classes of client-output-buffer-limit into *_output_limit_.
   void ApplyOutputLimits();
   // As Redis's checkClientOutputBufferLimits, run after replies were appended for `c`: true
-  // when `c` is over the hard limit, or over the soft limit for longer than its seconds.
+  // when `c` is over its class's hard limit, or over the soft limit for longer than its
+  // seconds. On the write path of every command and Pub/Sub message, so it costs a branch
+  // when the class has no limits.
   bool OverOutputLimit(Connection* c);
   // Closes `c` at the next flush without writing what it has pending (Redis's freeClientAsync):
   // no more of its requests run and no more replies are added.
   void CloseAsap(Connection* c);
-  void CloseOverOutputLimit(Connection* c);  // logs as Redis, then CloseAsap
+  // Logs the client's CLIENT LIST line as Redis does, counts it in INFO stats, and closes it:
+  // while replies are being added, at the next flush (CloseAsap, "scheduled to be closed
+  // ASAP"); from the cron, at once ("closed"), as Redis's two callers of
+  // closeClientOnOutputBufferLimitReached.
+  enum class LimitClose { kAsap, kNow };
+  void CloseOverOutputLimit(Connection* c, LimitClose when = LimitClose::kAsap);
 
   cmd::Config& config_;
   engine::SystemClock clock_;
@@ -139,13 +147,20 @@ class Server final : public cmd::ServerControl {
   uint64_t next_client_id_ = 3;
   std::unique_ptr<char[]> shared_in_;  // reads land here while a connection holds no partial request
 
-  // The `normal` class of client-output-buffer-limit; 0 = no limit.
+  // One class of client-output-buffer-limit; 0 bytes = no limit.
   struct OutputLimit {
     uint64_t hard_bytes = 0;
     uint64_t soft_bytes = 0;
     int64_t soft_seconds = 0;
+    bool any() const { return hard_bytes != 0 || soft_bytes != 0; }
   };
+  // Redis's classes as its getClientType picks them: a client with any channel, pattern or
+  // shard-channel subscription (RESP2 or RESP3: Redis 7.0 flags both P) is `pubsub`; every
+  // other one, MONITOR clients included, is `normal`. The `replica` (`slave`) class is parsed,
+  // kept and shown by CONFIG GET, but lrukv has no replicas, so it never matches a client.
   OutputLimit normal_output_limit_;
+  OutputLimit pubsub_output_limit_;
+  OutputLimit replica_output_limit_;
   int64_t last_attack_log_s_ = 0;  // the cross-protocol warning is logged at most once a minute
 
   cmd::ReactorStats stats_;

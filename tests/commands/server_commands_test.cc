@@ -253,7 +253,10 @@ const char* const kRedisInfoFields[] = {
 };
 // Fields lrukv prints that Redis does not (an intended difference).
 const std::set<std::string> kLrukvOnlyFields = {
-    "Server:lrukv_version", "Persistence:dump_last_keys", "Persistence:dump_last_bytes"};
+    "Server:lrukv_version", "Persistence:dump_last_keys", "Persistence:dump_last_bytes",
+    // Redis 7.2's, where 7.2 prints them.
+    "Stats:client_query_buffer_limit_disconnections",
+    "Stats:client_output_buffer_limit_disconnections"};
 // Fields Redis prints that lrukv may leave out: none.
 const std::set<std::string> kAllowedMissing = {};
 

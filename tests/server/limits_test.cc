@@ -18,8 +18,10 @@ namespace {
 
 constexpr char kUnauthMultibulk[] = "-ERR Protocol error: unauthenticated multibulk length\r\n";
 constexpr char kUnauthBulk[] = "-ERR Protocol error: unauthenticated bulk length\r\n";
-constexpr char kOutputLimitLog[] =
-    "scheduled to be closed ASAP for overcoming of output buffer limits.";
+// Redis's wording when replies are being added ("Client <CLIENT LIST line> scheduled to be
+// closed ASAP for ...") and from its cron ("Client <line> closed for ..."): both end so.
+constexpr char kOutputLimitLog[] = "for overcoming of output buffer limits.";
+constexpr char kOutputLimitCronLog[] = " closed for overcoming of output buffer limits.";
 constexpr char kAttackLog[] =
     "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands "
     "to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to "
@@ -286,7 +288,69 @@ TEST_CASE("server: over the soft limit for longer than its seconds, a client is 
     log = server.log();
   }
   CHECK(log.find(kOutputLimitLog) != std::string::npos);
+  CHECK(log.find(kOutputLimitCronLog) != std::string::npos);
   CHECK(slow.WaitClosed());
+}
+
+// The INFO stats field's value, -1 when absent.
+long long StatValue(redisContext* c, const std::string& field) {
+  Reply info = Command(c, "INFO stats");
+  if (!info || info->type != REDIS_REPLY_STRING) return -1;
+  std::string text(info->str, info->len);
+  size_t at = text.find("\r\n" + field + ":");
+  if (at == std::string::npos) return -1;
+  return std::stoll(text.substr(at + field.size() + 3));
+}
+
+// True while CLIENT LIST shows a client with `needle` in its line.
+bool Listed(redisContext* c, const std::string& needle) {
+  Reply list = Command(c, "CLIENT LIST");
+  return list && std::string(list->str, list->len).find(needle) != std::string::npos;
+}
+
+TEST_CASE("server: a subscriber is class pubsub: closed at the pubsub hard limit, not by the "
+          "normal class; counted in INFO stats until CONFIG RESETSTAT") {
+  ServerProcess server({"--client-output-buffer-limit", "normal 1mb 0 0 pubsub 0 0 0"});
+  RedisConn admin = server.Connect();
+  REQUIRE(admin);
+  CHECK(StatValue(admin.get(), "client_output_buffer_limit_disconnections") == 0);
+  RawConn sub(server.port());
+  REQUIRE(sub.Send(Multibulk({"SUBSCRIBE", "ch"})));
+  REQUIRE(sub.Read(std::string("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n").size()).size() > 0);
+  const std::string message(1000, 'm');
+  auto publish = [&](int n) {
+    for (int i = 0; i < n; ++i) Command(admin.get(), "PUBLISH ch %s", message.c_str());
+  };
+  // 8 MB for a subscriber that never reads: the normal class's 1 MB does not apply to it.
+  publish(8000);
+  CHECK(Listed(admin.get(), "cmd=subscribe"));
+  CHECK(StatValue(admin.get(), "client_output_buffer_limit_disconnections") == 0);
+  // Its own class, set at run time, applies at once.
+  Reply set = Command(admin.get(), "CONFIG SET client-output-buffer-limit %s", "pubsub 1mb 0 0");
+  REQUIRE(set);
+  publish(10);
+  CHECK_FALSE(Listed(admin.get(), "cmd=subscribe"));
+  CHECK(StatValue(admin.get(), "client_output_buffer_limit_disconnections") == 1);
+  std::string log = server.log();
+  CHECK(log.find("flags=P db=0 sub=1 psub=0 ssub=0") != std::string::npos);
+  CHECK(log.find("cmd=subscribe user=default redir=-1 resp=2 scheduled to be closed ASAP") !=
+        std::string::npos);
+  Reply reset = Command(admin.get(), "CONFIG RESETSTAT");
+  REQUIRE(reset);
+  CHECK(StatValue(admin.get(), "client_output_buffer_limit_disconnections") == 0);
+}
+
+TEST_CASE("server: a client closed over client-query-buffer-limit is counted in INFO stats") {
+  ServerProcess server({"--client-query-buffer-limit", "1mb"});
+  RedisConn admin = server.Connect();
+  REQUIRE(admin);
+  RawConn big(server.port());
+  // A bulk announced bigger than the limit, then sent: closed once its bytes pass it.
+  REQUIRE(big.Send("*2\r\n$3\r\nGET\r\n$2000000\r\n"));
+  big.Send(std::string(1200 * 1024, 'q'));
+  CHECK(big.WaitClosed());
+  CHECK(StatValue(admin.get(), "client_query_buffer_limit_disconnections") == 1);
+  CHECK(StatValue(admin.get(), "client_output_buffer_limit_disconnections") == 0);
 }
 
 TEST_CASE("server: CONFIG SET client-output-buffer-limit validates as Redis 7.0") {
