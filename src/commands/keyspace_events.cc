@@ -85,12 +85,35 @@ void NotifyKeyspaceEvent(ServerContext& server, uint32_t type, std::string_view 
   }
 }
 
+// ServerContext's engine and config are references bound before its members are built, so
+// both are usable here; the engine outlives the context (it is owned beside it).
+KeyspaceEventFeed::KeyspaceEventFeed(ServerContext& server) : server_(server) {
+  server_.engine.SetLookupObserver(this, &server_.config.notify_keyspace_flags, kNotifyKeyHit,
+                                   kNotifyKeyMiss);
+}
+
+KeyspaceEventFeed::~KeyspaceEventFeed() {
+  server_.engine.SetLookupObserver(nullptr, nullptr, 0, 0);
+}
+
 void KeyspaceEventFeed::OnExpired(int db, std::string_view key) {
   NotifyKeyspaceEvent(server_, kNotifyExpired, "expired", db, key);
 }
 
 void KeyspaceEventFeed::OnEvicted(int db, std::string_view key) {
   NotifyKeyspaceEvent(server_, kNotifyEvicted, "evicted", db, key);
+}
+
+void KeyspaceEventFeed::OnCreated(int db, std::string_view key) {
+  NotifyKeyspaceEvent(server_, kNotifyNew, "new", db, key);
+}
+
+void KeyspaceEventFeed::OnLookupHit(int db, std::string_view key) {
+  NotifyKeyspaceEvent(server_, kNotifyKeyHit, "keyhit", db, key);
+}
+
+void KeyspaceEventFeed::OnLookupMiss(int db, std::string_view key) {
+  NotifyKeyspaceEvent(server_, kNotifyKeyMiss, "keymiss", db, key);
 }
 
 }  // namespace lrukv::cmd

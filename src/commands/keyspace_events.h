@@ -48,13 +48,26 @@ std::string NotifyClassesText(uint32_t flags);
 void NotifyKeyspaceEvent(ServerContext& server, uint32_t type, std::string_view event, int db,
                          std::string_view key);
 
-// The engine's own events (keys expired by a lookup or by the background wheel, keys evicted)
-// turned into notifications. The Dispatcher adds it to the keyspace fanout.
-class KeyspaceEventFeed final : public engine::KeyspaceObserver {
+// The engine's own events turned into notifications: keys expired by a lookup or by the
+// background wheel ("expired"), evicted ("evicted"), added to a db ("new"), and the lookups of
+// read commands ("keymiss", lrukv's "keyhit"). The Dispatcher adds it to the keyspace fanout.
+//
+// Lookups are reported through the engine's separate LookupObserver slot, which the feed
+// takes when constructed and gates with Config::notify_keyspace_flags itself: the engine reads
+// that word at each lookup, so CONFIG SET notify-keyspace-events turning m or H on or off
+// takes effect at once, and while both are off a lookup makes no call at all.
+class KeyspaceEventFeed final : public engine::KeyspaceObserver, public engine::LookupObserver {
  public:
-  explicit KeyspaceEventFeed(ServerContext& server) : server_(server) {}
+  explicit KeyspaceEventFeed(ServerContext& server);
+  ~KeyspaceEventFeed() override;  // gives the engine's lookup slot back
+  KeyspaceEventFeed(const KeyspaceEventFeed&) = delete;
+  KeyspaceEventFeed& operator=(const KeyspaceEventFeed&) = delete;
+
   void OnExpired(int db, std::string_view key) override;
   void OnEvicted(int db, std::string_view key) override;
+  void OnCreated(int db, std::string_view key) override;
+  void OnLookupHit(int db, std::string_view key) override;
+  void OnLookupMiss(int db, std::string_view key) override;
 
  private:
   ServerContext& server_;

@@ -32,6 +32,9 @@ void KeyspaceFanout::OnExpired(int db, std::string_view key) {
 void KeyspaceFanout::OnEvicted(int db, std::string_view key) {
   for (auto* o : observers_) o->OnEvicted(db, key);
 }
+void KeyspaceFanout::OnCreated(int db, std::string_view key) {
+  for (auto* o : observers_) o->OnCreated(db, key);
+}
 void KeyspaceFanout::OnDbFlushed(int db) {
   for (auto* o : observers_) o->OnDbFlushed(db);
 }

@@ -25,6 +25,7 @@ class KeyspaceFanout final : public engine::KeyspaceObserver {
   void OnModified(int db, std::string_view key) override;
   void OnExpired(int db, std::string_view key) override;
   void OnEvicted(int db, std::string_view key) override;
+  void OnCreated(int db, std::string_view key) override;
   void OnDbFlushed(int db) override;
 
   // Holds back OnModified for exactly (db, key) while alive; every other event passes. For

@@ -92,6 +92,16 @@ const Clock& Engine::clock() const { return impl_->clock; }
 const Limits& Engine::limits() const { return impl_->limits; }
 void Engine::SetObserver(KeyspaceObserver* observer) { impl_->observer = observer; }
 
+void Engine::SetLookupObserver(LookupObserver* observer, const uint32_t* gate, uint32_t hit_mask,
+                               uint32_t miss_mask) {
+  Impl& m = *impl_;
+  const bool on = observer != nullptr && gate != nullptr;
+  m.lookup_observer = on ? observer : nullptr;
+  m.lookup_gate = on ? gate : &Impl::kGateClosed;
+  m.lookup_hit_mask = on ? hit_mask : 0;
+  m.lookup_miss_mask = on ? miss_mask : 0;
+}
+
 void Engine::SetLimits(const Limits& limits) {
   CompactOnExit compact_on_exit(*impl_);
   impl_->limits = limits;
@@ -106,11 +116,23 @@ std::optional<EntryView> Engine::Lookup(int db, std::string_view key, int64_t no
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return std::nullopt;
   const Id id = m.FindLive(m.TableOfDb(db), key, now_ms);
+  // The observer is told after the counters, as Redis counts then notifies; the gate is one
+  // load and one branch when nobody wants lookups reported.
   if (!id) {
-    if (!(flags & kLookupNoStats)) ++m.stats.keyspace_misses;
+    if (!(flags & kLookupNoStats)) {
+      ++m.stats.keyspace_misses;
+      if ((*m.lookup_gate & m.lookup_miss_mask) && !(flags & kLookupNoNotify)) {
+        m.lookup_observer->OnLookupMiss(db, key);
+      }
+    }
     return std::nullopt;
   }
-  if (!(flags & kLookupNoStats)) ++m.stats.keyspace_hits;
+  if (!(flags & kLookupNoStats)) {
+    ++m.stats.keyspace_hits;
+    if ((*m.lookup_gate & m.lookup_hit_mask) && !(flags & kLookupNoNotify)) {
+      m.lookup_observer->OnLookupHit(db, key);
+    }
+  }
   if (!(flags & kLookupNoTouch)) m.Touch(id, now_ms);
   return m.View(id);
 }
@@ -130,6 +152,7 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
   } else if (deadline_ms == kNoExpiry && m.limits.default_ttl_ms > 0) {
     deadline_ms = now_ms + m.limits.default_ttl_ms;
   }
+  const bool created = !id;
   if (id) {
     m.Rewrite(id, m.KeyOf(id), value, deadline_ms);
   } else {
@@ -141,6 +164,7 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
   m.Touch(id, now_ms);
   m.NotifyModified(table, key);
   m.EvictForMemory(now_ms, id);
+  if (created && !options.loading) m.NotifyCreated(table, key);
   return OpStatus::kOk;
 }
 
@@ -155,6 +179,7 @@ std::span<char> Engine::ResizeValue(int db, std::string_view key, size_t new_len
   const int table = m.TableOfDb(db);
   uint64_t h;
   Id id = m.FindLive(table, key, now_ms, &h);
+  const bool created = !id;
   if (!id) {
     m.MakeRoomForKey(table, now_ms, kNil);
     const int64_t deadline_ms =
@@ -169,6 +194,7 @@ std::span<char> Engine::ResizeValue(int db, std::string_view key, size_t new_len
   m.Touch(id, now_ms);
   m.NotifyModified(table, key);
   m.EvictForMemory(now_ms, id);
+  if (created) m.NotifyCreated(table, key);
   v = Parse(m.E(id)).value;
   if (status) *status = OpStatus::kOk;
   return {v, new_len};
@@ -248,6 +274,8 @@ OpStatus Engine::Rename(int db, std::string_view from, std::string_view to, bool
   m.NotifyModified(table, from_key);
   m.NotifyModified(table, to);
   m.EvictForMemory(now_ms, id);
+  // Redis deletes a replaced target, then adds the key under its new name (dbAdd).
+  m.NotifyCreated(table, to);
   return OpStatus::kOk;
 }
 
@@ -277,6 +305,7 @@ OpStatus Engine::Copy(int src_db, std::string_view from, int dst_db, std::string
   m.Touch(copy, now_ms);
   m.NotifyModified(dst_table, to);
   m.EvictForMemory(now_ms, copy);
+  m.NotifyCreated(dst_table, to);  // also when it replaced a key, as Redis's COPY REPLACE
   return OpStatus::kOk;
 }
 
@@ -309,6 +338,7 @@ OpStatus Engine::Move(int db, std::string_view key, int dst_db, int64_t now_ms) 
   m.Touch(id, now_ms);
   m.NotifyModified(src_table, key);
   m.NotifyModified(dst_table, key);
+  m.NotifyCreated(dst_table, key);
   return OpStatus::kOk;
 }
 

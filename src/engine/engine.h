@@ -81,6 +81,8 @@ enum LookupFlags : uint32_t {
   kLookupDefault = 0,
   kLookupNoTouch = 1u << 0,  // leave recency alone (OBJECT, TYPE, CLIENT NO-TOUCH, ...)
   kLookupNoStats = 1u << 1,  // count neither hit nor miss (lookups made by write commands)
+  // Count the hit or miss but tell no LookupObserver (OBJECT, as Redis's LOOKUP_NONOTIFY).
+  kLookupNoNotify = 1u << 2,
 };
 
 // Receives what happens to keys. Calls arrive synchronously, on the engine's thread, after the
@@ -93,9 +95,28 @@ class KeyspaceObserver {
  public:
   virtual ~KeyspaceObserver() = default;
   virtual void OnModified(int db, std::string_view key) {}  // any write, delete, TTL change
+  // A key was added to `db` where Redis's dbAdd adds one: Set or ResizeValue of an absent key,
+  // the target of Rename (even one that replaced a key), of Copy (even with replace) and of
+  // Move. Not for a Set with SetOptions::loading. The write's last call: after the OnExpired
+  // of a stale key it reclaimed, its OnModified and the evictions it caused, so a command's
+  // events read "evicted", "new", then its own, as in Redis, which evicts before a command.
+  virtual void OnCreated(int db, std::string_view key) {}
   virtual void OnExpired(int db, std::string_view key) {}
   virtual void OnEvicted(int db, std::string_view key) {}
   virtual void OnDbFlushed(int db) {}  // FLUSHDB / FLUSHALL / SWAPDB: every key of `db`
+};
+
+// Told of the lookups that count a keyspace hit or miss (those without kLookupNoStats: the
+// lookups of read commands) unless they carry kLookupNoNotify. A separate interface from
+// KeyspaceObserver, and gated by a word its owner keeps (SetLookupObserver), so that Lookup
+// pays one load and one branch, no call, while nobody wants lookups reported. Same rules as
+// KeyspaceObserver: synchronous, no engine mutation from the callback.
+class LookupObserver {
+ public:
+  virtual ~LookupObserver() = default;
+  virtual void OnLookupHit(int db, std::string_view key) {}
+  // After the OnExpired of a stale key the lookup reclaimed (Redis: "expired", "keymiss").
+  virtual void OnLookupMiss(int db, std::string_view key) {}
 };
 
 struct SetOptions {
@@ -103,6 +124,8 @@ struct SetOptions {
   bool keep_ttl = false;             // keep the existing key's deadline (KEEPTTL, APPEND, INCR...)
   bool modified_in_place = false;    // store EntryView::modified_in_place set (default: cleared)
   bool value_hint = false;           // EntryView::value_hint of the stored value
+  // A dump being loaded: the observer gets no OnCreated (Redis's RDB load notifies nothing).
+  bool loading = false;
 };
 
 class Engine {
@@ -117,6 +140,12 @@ class Engine {
   void SetLimits(const Limits& limits);  // may evict at once if the new limit is lower
   const Limits& limits() const;
   void SetObserver(KeyspaceObserver* observer);  // nullptr: none
+  // Reports lookups to `observer`: hits while (*gate & hit_mask) != 0, misses while
+  // (*gate & miss_mask) != 0. The word is read at each lookup, so its owner turns reporting on
+  // and off by changing it (a config value) without telling the engine; it must outlive the
+  // registration. nullptr observer: none (the default).
+  void SetLookupObserver(LookupObserver* observer, const uint32_t* gate, uint32_t hit_mask,
+                         uint32_t miss_mask);
 
   // A hint before a batch of lookups in `db` (a pipelined batch of requests): starts loading
   // the memory those lookups and their LRU touches will read, level by level (buckets, slot

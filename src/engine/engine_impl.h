@@ -35,6 +35,13 @@ struct Engine::Impl {
   int databases;
   Limits limits;
   KeyspaceObserver* observer = nullptr;
+  // Lookup reporting (SetLookupObserver). The gate points at a zero word while nobody is set,
+  // so Lookup tests `*lookup_gate & mask` without a null check.
+  static constexpr uint32_t kGateClosed = 0;
+  LookupObserver* lookup_observer = nullptr;
+  const uint32_t* lookup_gate = &kGateClosed;
+  uint32_t lookup_hit_mask = 0;
+  uint32_t lookup_miss_mask = 0;
   Stats stats;
   std::mt19937_64 rng;
   internal::SlotTable slots{internal::kFirstEntryId};
@@ -94,6 +101,9 @@ struct Engine::Impl {
   // ---- Entries (entries.cc) ----
   void Notify(Removal kind, int table, std::string_view key);
   void NotifyModified(int table, std::string_view key) { Notify(Removal::kDeleted, table, key); }
+  void NotifyCreated(int table, std::string_view key) {
+    if (observer) observer->OnCreated(table_to_db[static_cast<size_t>(table)], key);
+  }
   // Makes room in ks for one more key (Redis 7's dictExpandAllowed near maxmemory).
   void MaybeGrow(internal::Keyspace& ks);
   // Creates a new entry in `table` (the key must be absent) and puts it at the LRU head.

@@ -149,6 +149,7 @@ class Handler {
       } else {
         engine::SetOptions options;
         options.expire_at_ms = expire_at_ms_;
+        options.loading = true;  // no "new" keyspace events, as Redis's RDB load
         engine_.Set(db_, key_, value_, now_ms_, options);
         ++loaded_;
       }
