@@ -13,6 +13,7 @@
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
+#include "src/commands/keyspace_events.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
 #include "src/commands/string_family.h"
@@ -154,6 +155,7 @@ void CmdSetBit(CommandContext& ctx) {
   ctx.server.counters.dirty++;
   if (!entry || byte >= old_len || was_set != (on == 1)) {
     ctx.server.keyspace_observers.OnModified(db, key);
+    NotifyKeyspaceEvent(ctx.server, kNotifyString, "setbit", db, key);
   }
   ctx.reply.Integer(was_set ? 1 : 0);
 }
@@ -318,13 +320,17 @@ void CmdBitOp(CommandContext& ctx) {
   }
   const std::string_view dest = ctx.args[2];
   if (result.empty()) {
-    if (engine.Del(db, dest, ctx.now_ms)) ctx.server.counters.dirty++;
+    if (engine.Del(db, dest, ctx.now_ms)) {
+      ctx.server.counters.dirty++;
+      NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "del", db, dest);
+    }
     ctx.reply.Integer(0);
     return;
   }
   // Redis builds the result in a buffer and stores it as is: OBJECT ENCODING says "raw".
   engine.Set(db, dest, result, ctx.now_ms, {.modified_in_place = true});
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyString, "set", db, dest);
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
 }
 
@@ -554,7 +560,10 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
     if (w != FieldWrite::kRefused) ctx.server.counters.dirty++;
     changed |= w == FieldWrite::kChanged || (w == FieldWrite::kSameValue && created_or_grown);
   }
-  if (changed) ctx.server.keyspace_observers.OnModified(db, key);
+  if (changed) {
+    ctx.server.keyspace_observers.OnModified(db, key);
+    NotifyKeyspaceEvent(ctx.server, kNotifyString, "setbit", db, key);
+  }
 }
 
 // BITFIELD key [GET type offset] [SET type offset value] [INCRBY type offset increment]

@@ -13,6 +13,7 @@
 #include "resp/reply_writer.h"
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
+#include "src/commands/keyspace_events.h"
 #include "src/commands/number_format.h"
 #include "src/commands/persistence_family.h"
 #include "src/commands/server_context.h"
@@ -145,7 +146,10 @@ void CmdRestore(CommandContext& ctx) {
     if (expire_at_ms <= ctx.now_ms) already_expired = true;
   }
   if (already_expired) {
-    if (deleted) ctx.server.counters.dirty++;  // the REPLACE deletion is the only change
+    if (deleted) {  // the REPLACE deletion is the only change
+      ctx.server.counters.dirty++;
+      NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "del", db, key);
+    }
     ctx.reply.Ok();
     return;
   }
@@ -153,6 +157,7 @@ void CmdRestore(CommandContext& ctx) {
   engine.Set(db, key, value, ctx.now_ms, engine::SetOptions{.expire_at_ms = expire_at_ms});
   if (options->idle_s > 0) engine.MakeLeastRecent(db, key, options->idle_s, ctx.now_ms);
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "restore", db, key);
   ctx.reply.Ok();
 }
 

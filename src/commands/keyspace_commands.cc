@@ -18,6 +18,7 @@
 #include "src/commands/persistence.h"
 #include "src/commands/command_table.h"
 #include "src/commands/glob_match.h"
+#include "src/commands/keyspace_events.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
 #include "src/engine/engine.h"
@@ -120,7 +121,10 @@ constexpr int64_t kSharedRefcount = 2147483647;  // OBJ_SHARED_REFCOUNT as OBJEC
 void CmdDel(CommandContext& ctx) {
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    if (ctx.server.engine.Del(ctx.client.db, ctx.args[i], ctx.now_ms)) ++deleted;
+    if (ctx.server.engine.Del(ctx.client.db, ctx.args[i], ctx.now_ms)) {
+      ++deleted;
+      NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "del", ctx.client.db, ctx.args[i]);
+    }
   }
   ctx.server.counters.dirty += static_cast<uint64_t>(deleted);
   ctx.reply.Integer(deleted);
@@ -185,6 +189,9 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
       break;
   }
   ctx.server.counters.dirty++;
+  // No "del" for a `to` that was replaced, as Redis.
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "rename_from", ctx.client.db, from);
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "rename_to", ctx.client.db, to);
   if (nx) {
     ctx.reply.Integer(1);
   } else {
@@ -238,6 +245,8 @@ void CmdCopy(CommandContext& ctx) {
       break;
   }
   ctx.server.counters.dirty++;
+  // Only the destination is told, in its own db.
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "copy_to", dst_db, to);
   ctx.reply.Integer(1);
 }
 
@@ -258,6 +267,8 @@ void CmdMove(CommandContext& ctx) {
     return;
   }
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "move_from", ctx.client.db, ctx.args[1]);
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "move_to", dst_db, ctx.args[1]);
   ctx.reply.Integer(1);
 }
 
@@ -471,12 +482,14 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, int64_t unit_ms) {
   }
   if (expire_at_ms <= ctx.now_ms) {
     ctx.server.engine.Del(ctx.client.db, ctx.args[1], ctx.now_ms);  // a DEL, not an expiry
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "del", ctx.client.db, ctx.args[1]);
   } else {
     const bool same_deadline = entry->expire_at_ms == expire_at_ms;
     ctx.server.engine.SetExpire(ctx.client.db, ctx.args[1], expire_at_ms, ctx.now_ms);
     // The engine reports only a changed deadline; Redis signals every EXPIRE that succeeds
     // (WATCH sees it even when the deadline stays the same).
     if (same_deadline) ctx.server.keyspace_observers.OnModified(ctx.client.db, ctx.args[1]);
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "expire", ctx.client.db, ctx.args[1]);
   }
   ctx.server.counters.dirty++;
   ctx.reply.Integer(1);
@@ -500,6 +513,7 @@ void CmdPersist(CommandContext& ctx) {
   }
   ctx.server.engine.SetExpire(ctx.client.db, ctx.args[1], engine::kNoExpiry, ctx.now_ms);
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "persist", ctx.client.db, ctx.args[1]);
   ctx.reply.Integer(1);
 }
 

@@ -17,6 +17,7 @@
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
 #include "src/commands/command_table.h"
+#include "src/commands/keyspace_events.h"
 #include "src/commands/number_format.h"
 #include "src/commands/server_context.h"
 #include "src/commands/string_family.h"
@@ -181,6 +182,11 @@ void SetGeneric(CommandContext& ctx, const SetParams& params, std::string_view k
   options.keep_ttl = params.keep_ttl;
   engine.Set(db, key, value, ctx.now_ms, options);
   ctx.server.counters.dirty++;
+  // Redis's order: "set", then "expire" when the command gave a deadline (even a past one).
+  NotifyKeyspaceEvent(ctx.server, kNotifyString, "set", db, key);
+  if (params.expire_at_ms != kNoExpiry) {
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "expire", db, key);
+  }
   if (params.get) return;
   if (replies == SetReplies::kOneOrZero) {
     ctx.reply.Integer(1);
@@ -266,9 +272,13 @@ void CmdGetEx(CommandContext& ctx) {
     // Redis signals every GETEX that sets a deadline; the engine only a changed one.
     if (same_deadline) ctx.server.keyspace_observers.OnModified(db, ctx.args[1]);
     ctx.server.counters.dirty++;
+    // Only EXAT/PXAT can name a past deadline: Redis then deletes the key ("del").
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, expire_at_ms <= ctx.now_ms ? "del" : "expire",
+                        db, ctx.args[1]);
   } else if (opts.persist && entry->expire_at_ms != kNoExpiry) {
     engine.SetExpire(db, ctx.args[1], kNoExpiry, ctx.now_ms);
     ctx.server.counters.dirty++;
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "persist", db, ctx.args[1]);
   }
 }
 
@@ -283,6 +293,7 @@ void CmdGetDel(CommandContext& ctx) {
   ctx.reply.Bulk(entry->value);
   ctx.server.engine.Del(db, ctx.args[1], ctx.now_ms);
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "del", db, ctx.args[1]);
 }
 
 // GETSET key value (the new value has no TTL)
@@ -313,6 +324,7 @@ void CmdMGet(CommandContext& ctx) {
 void OpMSet(CommandContext& ctx) {
   for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
     ctx.server.engine.Set(ctx.client.db, ctx.args[i], ctx.args[i + 1], ctx.now_ms);
+    NotifyKeyspaceEvent(ctx.server, kNotifyString, "set", ctx.client.db, ctx.args[i]);
   }
   ctx.server.counters.dirty += (ctx.args.size() - 1) / 2;
 }
@@ -369,6 +381,7 @@ void IncrDecrGeneric(CommandContext& ctx, int64_t delta) {
   options.keep_ttl = true;
   engine.Set(db, key, std::string_view(buf, len), ctx.now_ms, options);
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyString, "incrby", db, key);  // INCR, DECR, DECRBY too
   ctx.reply.Integer(value);
 }
 
@@ -427,6 +440,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   options.value_hint = true;
   engine.Set(db, key, text, ctx.now_ms, options);
   ctx.server.counters.dirty++;
+  NotifyKeyspaceEvent(ctx.server, kNotifyString, "incrbyfloat", db, key);
   ctx.reply.Bulk(text);
 }
 
@@ -459,6 +473,7 @@ void CmdAppend(CommandContext& ctx) {
     // As Redis: a missing key is created as SET would (so "12" is then an int encoding).
     ctx.server.engine.Set(ctx.client.db, key, data, ctx.now_ms);
     ctx.server.counters.dirty++;
+    NotifyKeyspaceEvent(ctx.server, kNotifyString, "append", ctx.client.db, key);
     ctx.reply.Integer(static_cast<int64_t>(data.size()));
     return;
   }
@@ -467,7 +482,10 @@ void CmdAppend(CommandContext& ctx) {
     ctx.reply.Error(err::kStringTooLong);
     return;
   }
-  ctx.reply.Integer(static_cast<int64_t>(OpWriteAt(ctx, key, old_len, old_len, data)));
+  const size_t new_len = OpWriteAt(ctx, key, old_len, old_len, data);
+  // Redis signals an APPEND of nothing too.
+  NotifyKeyspaceEvent(ctx.server, kNotifyString, "append", ctx.client.db, key);
+  ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 
 // STRLEN key (0 when absent)
@@ -531,6 +549,7 @@ void CmdSetRange(CommandContext& ctx) {
     return;
   }
   const size_t new_len = OpWriteAt(ctx, key, old_len, static_cast<size_t>(offset), data);
+  NotifyKeyspaceEvent(ctx.server, kNotifyString, "setrange", ctx.client.db, key);
   ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 
