@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 PORT       ?= 6379
 SERVER      = $(BUILD)/lrukv-server
 
-.PHONY: all build run test unit compat clients asan asan-test bench bench-persist deps clean format
+.PHONY: all build run test unit compat clients asan asan-test bench bench-persist bench-watchers deps clean format
 
 all: build
 
@@ -53,6 +53,11 @@ bench: build
 # pause (~5 min).
 bench-persist: build
 	tools/bench-persist --lrukv $(SERVER) --out $(BUILD)/bench-persist.md
+
+# Issue 5's watcher figures: a MONITOR and a subscriber that never read under a full
+# redis-benchmark load, the other clients' p99 against the same run without them (~10 min).
+bench-watchers: build
+	tools/bench-watchers --lrukv $(SERVER) --out $(BUILD)/bench-watchers.md
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

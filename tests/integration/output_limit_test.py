@@ -230,10 +230,10 @@ def stalled_monitor(kind, build_dir):
         wait_for(lambda: (client_line(admin, port) or {}).get("flags") == "O", 5, "the monitor")
         baseline = rss_bytes(server.pid)
         sampler = RssSampler(server.pid)
-        # ~110-byte monitor lines: 300k SETs make 33 MB for a monitor with no limit.
+        # ~250-byte monitor lines: 120k SETs make 30 MB for a monitor with no limit.
         bench = subprocess.run(
-            ["redis-benchmark", "-p", str(server.port), "-t", "set", "-n", "300000", "-P", "16",
-             "-c", "4", "-d", "64", "-r", "100000", "-q"],
+            ["redis-benchmark", "-p", str(server.port), "-t", "set", "-n", "120000", "-P", "16",
+             "-c", "4", "-d", "200", "-r", "100000", "-q"],
             capture_output=True, timeout=120)
         peak = sampler.stop()
         assert bench.returncode == 0, bench.stderr
