@@ -546,10 +546,11 @@ void CmdPExpireTime(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
 
 // ---- OBJECT ----
 
-// The key's entry for an OBJECT subcommand (no touch, hit/miss counted), or a null reply.
+// The key's entry for an OBJECT subcommand (no touch, hit/miss counted but, as Redis's
+// LOOKUP_NONOTIFY, no keymiss/keyhit event), or a null reply.
 std::optional<EntryView> ObjectLookupOrReply(CommandContext& ctx) {
-  std::optional<EntryView> entry =
-      ctx.server.engine.Lookup(ctx.client.db, ctx.args[2], ctx.now_ms, engine::kLookupNoTouch);
+  std::optional<EntryView> entry = ctx.server.engine.Lookup(
+      ctx.client.db, ctx.args[2], ctx.now_ms, engine::kLookupNoTouch | engine::kLookupNoNotify);
   if (!entry) ctx.reply.Null();
   return entry;
 }

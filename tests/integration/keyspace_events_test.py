@@ -358,19 +358,19 @@ SCRIPT = [
 UNORDERED = {"KEYS", "SCAN"}
 
 
-# The classes the script's commands publish: generic, string, expired.
-DATA_CLASSES = "g$x"
-FULL = "AKE"
+# The classes the script's commands publish: generic, string, new, expired, keymiss.
+DATA_CLASSES = "g$nxm"
+FULL = "AKEnm"
 
 
 def class_combinations():
-    """Every subset of DATA_CLASSES with K, with E, and with both; then A's and odd ones."""
+    """Every subset of DATA_CLASSES with K, with E, and with both (96); then A's and odd ones."""
     combos = []
     for r in range(len(DATA_CLASSES) + 1):
         for subset in itertools.combinations(DATA_CLASSES, r):
             for ke in ("K", "E", "KE"):
                 combos.append("".join(subset) + ke)
-    combos += ["", "A", "g", "KEA", "AK", "xKE$", "Kdlshzte"]
+    combos += ["", "A", "g", "KEA", "AKEnm", "AK", "AEm", "KnA", "xKE$", "Kdlshzte"]
     return combos
 
 
