@@ -22,12 +22,6 @@ int PowerOf(uint64_t value) {
 
 }  // namespace
 
-size_t LatencyHistogram::IndexOf(uint64_t value_ns) {
-  const int power = PowerOf(value_ns);
-  const uint64_t slice = value_ns >> power;  // 128..255 above the exact range, 0..255 in it
-  return (static_cast<size_t>(power + 1) << kSubBucketHalfBits) + (slice - kHalf);
-}
-
 uint64_t LatencyHistogram::ValueOfIndex(size_t index) {
   int power = static_cast<int>(index >> kSubBucketHalfBits) - 1;
   uint64_t slice = (index & (kHalf - 1)) + kHalf;

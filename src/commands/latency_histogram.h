@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -43,7 +44,12 @@ class LatencyHistogram {
   std::vector<std::pair<int64_t, uint64_t>> CumulativeUsecBuckets() const;
 
   // Slice arithmetic, public for tests: the counter of `value_ns` and its value range.
-  static size_t IndexOf(uint64_t value_ns);
+  static size_t IndexOf(uint64_t value_ns) {
+    // Which power of two above the exact range: 0 for [0, 256), 1 for [256, 512), ...
+    const int power = (64 - std::countl_zero(value_ns | 255)) - (kSubBucketHalfBits + 1);
+    const uint64_t slice = value_ns >> power;  // 128..255 above the exact range, 0..255 in it
+    return (static_cast<size_t>(power + 1) << kSubBucketHalfBits) + (slice - 128);
+  }
   static uint64_t LowestEquivalent(uint64_t value_ns);
   static uint64_t HighestEquivalent(uint64_t value_ns);
 
