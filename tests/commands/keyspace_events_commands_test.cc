@@ -137,4 +137,21 @@ TEST_CASE("keyspace events: only the enabled classes, only the enabled channels"
   CHECK(h.Events().empty());
 }
 
+TEST_CASE("keyspace events: new (the engine's) comes before the command's own events") {
+  EventsHarness h("KEAn");
+  h.W({"set", "k", "v", "EX", "10"});
+  h.W({"set", "k", "w"});
+  h.W({"rename", "k", "r"});
+  h.W({"incr", "i"});
+  CHECK(h.Events() == Ev{"new:k@0", "set:k@0", "expire:k@0", "set:k@0", "new:r@0",
+                         "rename_from:k@0", "rename_to:r@0", "new:i@0", "incrby:i@0"});
+}
+
+TEST_CASE("keyspace events: OBJECT reports no keymiss, GET does") {
+  EventsHarness h("Em");
+  h.W({"object", "encoding", "nope"});
+  h.W({"get", "nope"});
+  CHECK(h.Events() == Ev{"keymiss:nope@0"});
+}
+
 }  // namespace lrukv::testing
