@@ -150,6 +150,12 @@ bool IsWriteCall(const CommandSpec& spec, const ClientState& client) {
   return false;
 }
 
+// DEBUG ERROR writes its error as raw protocol (Redis's addReplyProto), which Redis counts
+// neither as a failed call nor in errorstats.
+bool IsRawProtocolError(const CommandSpec& spec, std::span<const std::string_view> args) {
+  return spec.name == "debug" && args.size() == 3 && EqualsIgnoreCase(args[1], "error");
+}
+
 }  // namespace
 
 CommandSpec MakeCommandSpec(std::string_view name, int arity, uint32_t flags, int first_key,
@@ -305,7 +311,7 @@ void CallCommand(ServerContext& server, ClientState& client, const CommandSpec& 
   }
   // The handler may have swapped the writer's buffer (it should not); read it again.
   out = reply.buffer();
-  if (out->size() > before && (*out)[before] == '-') {
+  if (out->size() > before && (*out)[before] == '-' && !IsRawProtocolError(spec, args)) {
     ++stat.failed_calls;
     CountErrorReply(server, std::string_view(*out).substr(before + 1));
   }

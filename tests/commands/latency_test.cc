@@ -299,3 +299,16 @@ TEST_CASE("LATENCY HISTOGRAM: named commands, containers expand, repeats repeat"
   CHECK(h.Run({"LATENCY", "HISTOGRAM", "CONFIG|SET", "config|nosuch"}).starts_with(
       "*2\r\n$10\r\nconfig|set\r\n"));
 }
+
+// ---- commandstats / errorstats ----
+
+TEST_CASE("DEBUG ERROR's raw error reply is neither a failed call nor an errorstat, as Redis") {
+  CommandHarness h;
+  CHECK(h.Run({"DEBUG", "ERROR", "CODE1 raw"}) == "-CODE1 raw\r\n");
+  CHECK(h.server.counters.command_stats.at("debug").failed_calls == 0);
+  CHECK(h.server.counters.error_stats.empty());
+  CHECK(h.server.counters.total_error_replies == 0);
+  h.Run({"DEBUG", "NOSUCH"});
+  CHECK(h.server.counters.command_stats.at("debug").failed_calls == 1);
+  CHECK(h.server.counters.error_stats.at("ERR") == 1);
+}

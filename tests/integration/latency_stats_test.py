@@ -59,6 +59,7 @@ PLAIN = [
     ["CONFIG", "GET"], ["CONFIG", "NOSUCH"], ["CONFIG", "GET", "maxmemory"],  # subcommands
     ["CONFIG", "SET", "nosuch-directive", "1"], ["CLIENT", "ID", "x"], ["CLIENT", "GETNAME"],
     ["EXEC"], ["DISCARD"],                                                   # outside MULTI
+    ["DEBUG", "ERROR", "CODE1 raw"], ["DEBUG", "ERROR", "-X y"], ["DEBUG", "NOSUCH"],
 ]
 
 TRANSACTIONS = [
