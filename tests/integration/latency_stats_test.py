@@ -60,6 +60,8 @@ PLAIN = [
     ["CONFIG", "SET", "nosuch-directive", "1"], ["CLIENT", "ID", "x"], ["CLIENT", "GETNAME"],
     ["EXEC"], ["DISCARD"],                                                   # outside MULTI
     ["DEBUG", "ERROR", "CODE1 raw"], ["DEBUG", "ERROR", "-X y"], ["DEBUG", "NOSUCH"],
+    ["CONFIG"], ["CLIENT"], ["CONFIG", "SET", "maxmemory"],                 # container arity
+    ["SUBSCRIBE", "ch"], ["GET", "k"], ["PING"], ["UNSUBSCRIBE", "ch"],      # subscribed mode
 ]
 
 TRANSACTIONS = [
