@@ -220,6 +220,8 @@ SCRIPT = [
     ["GETEX", "h2", "PERSIST"], ["BITOP", "AND", "dest", "h2", "nosuch"],
     ["BITOP", "AND", "dest", "nosuch", "nosuch2"], ["BITFIELD", "bf", "SET", "u8", "0", "1"],
     ["BITFIELD_RO", "nosuch", "GET", "u8", "0"], ["DECRBY", "dc", "3"],
+    ["SETBIT", "z0", "3", "0"], ["BITFIELD", "bz", "SET", "u8", "0", "0"],
+    ["BITFIELD", "bg", "GET", "u8", "0"], ["BITFIELD", "bo", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"],
     ["RESTORE", "rs", "0", None], ["RESTORE", "rs", "0", None, "REPLACE"],
     ["SET", "e1", "1", "PX", "1"], ["SLEEP"], ["SET", "e1", "2"],
     ["SET", "e2", "1", "PX", "1"], ["SLEEP"], ["GET", "e2"],
