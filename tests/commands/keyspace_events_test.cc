@@ -62,14 +62,26 @@ uint32_t Parse(std::string_view classes) {
 
 TEST_CASE("notify classes: parsed and printed as Redis 7.0.15's CONFIG GET prints them") {
   // Inputs and the texts redis-server 7.0.15 read back after CONFIG SET.
-  const std::pair<std::string_view, std::string_view> kRedis[] = {
-      {"KEA", "AKE"},     {"AKE", "AKE"},       {"Ex", "xE"},
-      {"g$lshzxetd", "A"}, {"g$lshzxetdn", "A"}, {"A", "A"},
-      {"An", "A"},        {"KEmn", "nKEm"},     {"Kd", "dK"},
-      {"KEAm", "AKEm"},   {"$g", "g$"},         {"xe", "xe"},
-      {"EA", "AE"},       {"K", "K"},           {"", ""},
-      {"KEmt", "tKEm"},   {"mK", "Km"},         {"KElshz", "lshzKE"},
-      {"g$lshzetd", "g$lshzetd"}, {"KEA$$", "AKE"}};
+  const std::pair<std::string_view, std::string_view> kRedis[] = {{"KEA", "AKE"},
+                                                                  {"AKE", "AKE"},
+                                                                  {"Ex", "xE"},
+                                                                  {"g$lshzxetd", "A"},
+                                                                  {"g$lshzxetdn", "A"},
+                                                                  {"A", "A"},
+                                                                  {"An", "A"},
+                                                                  {"KEmn", "nKEm"},
+                                                                  {"Kd", "dK"},
+                                                                  {"KEAm", "AKEm"},
+                                                                  {"$g", "g$"},
+                                                                  {"xe", "xe"},
+                                                                  {"EA", "AE"},
+                                                                  {"K", "K"},
+                                                                  {"", ""},
+                                                                  {"KEmt", "tKEm"},
+                                                                  {"mK", "Km"},
+                                                                  {"KElshz", "lshzKE"},
+                                                                  {"g$lshzetd", "g$lshzetd"},
+                                                                  {"KEA$$", "AKE"}};
   for (auto [in, out] : kRedis) {
     CAPTURE(in);
     CHECK(NotifyClassesText(Parse(in)) == out);
@@ -155,7 +167,7 @@ TEST_CASE("keyhit/keymiss: read lookups only, CONFIG SET takes effect at once") 
   h.W({"get", "k"});
   h.W({"get", "nope"});
   CHECK(h.Pushed().empty());  // off by default
-  h.Classes("EA");  // "A" has neither keymiss nor keyhit
+  h.Classes("EA");            // "A" has neither keymiss nor keyhit
   h.W({"get", "k"});
   h.W({"get", "nope"});
   CHECK(h.Pushed().empty());
@@ -198,8 +210,8 @@ TEST_CASE("expired: a stale key read gives expired then keymiss; the wheel repor
   CHECK(h.engine.ActiveExpireCycle(h.clock.NowMs(), 1'000'000) == 20);
   const std::string pushed = h.Pushed();
   for (int i = 0; i < 20; ++i) {
-    const std::string frame = PMessage('*', "__keyevent@*__:*", "__keyevent@0__:expired",
-                                       "w" + std::to_string(i));
+    const std::string frame =
+        PMessage('*', "__keyevent@*__:*", "__keyevent@0__:expired", "w" + std::to_string(i));
     CAPTURE(i);
     const size_t at = pushed.find(frame);
     CHECK(at != std::string::npos);

@@ -167,7 +167,7 @@ TEST_CASE("LookupObserver: nothing is reported until the gate word enables it") 
   engine.SetLookupObserver(nullptr, &gate, kHit, kMiss);
   engine.Lookup(0, "k", now);
   engine.Lookup(0, "nope", now);
-  CHECK(n.events.empty());  // unregistered
+  CHECK(n.events.empty());                   // unregistered
   CHECK(engine.stats().keyspace_hits == 6);  // counted all along
   CHECK(engine.stats().keyspace_misses == 6);
 }
