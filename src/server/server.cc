@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 
 #include "resp/errors.h"
 #include "resp/reply_writer.h"
@@ -43,6 +44,10 @@ constexpr uint64_t kReservedFds = 32;
 // client waits at most about one slice (Redis: 25% of a 100 ms tick, up to 25 ms at once).
 constexpr int64_t kExpireBudgetPct = 50;
 constexpr int64_t kExpireSliceUs = 1000;
+// While a client's socket takes nothing more, its new output is kept in blocks of about this
+// size, bytes: appending then never copies what is already queued, where one growing string
+// would copy all of it at each doubling (16 MB at once on the way to a 32 MB limit).
+constexpr size_t kOutputBlockBytes = 64 * 1024;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
 
@@ -116,6 +121,9 @@ struct Server::Connection {
   size_t in_len = 0;
 
   std::string out;      // replies not yet handed to the kernel
+  // Older replies than `out`, sealed in blocks while a write was in flight (SealOutput).
+  std::deque<std::string> backlog;
+  size_t backlog_bytes = 0;
   std::string writing;  // bytes owned by the uv_write in flight, from write_offset
   size_t write_offset = 0;
   uv_write_t write_req;
@@ -129,13 +137,22 @@ struct Server::Connection {
 
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle); }
   uv_handle_t* as_handle() { return reinterpret_cast<uv_handle_t*>(&handle); }
-  // Reply bytes not yet handed to the kernel: `out`, plus what the uv_write in flight has not
-  // written yet (libuv writes part of it whenever the socket takes more).
+  // Reply bytes not yet handed to the kernel: the backlog and `out`, plus what the uv_write in
+  // flight has not written yet (libuv writes part of it whenever the socket takes more).
   size_t pending_output() const {
-    return out.size() +
+    return backlog_bytes + out.size() +
            (write_in_flight ? uv_stream_get_write_queue_size(
                                   reinterpret_cast<const uv_stream_t*>(&handle))
                             : 0);
+  }
+
+  // While a write is in flight (the socket is full), moves a full `out` to the backlog, so
+  // the next replies start a new block instead of growing (and copying) one string.
+  void SealOutput() {
+    if (!write_in_flight || out.size() < kOutputBlockBytes) return;
+    backlog_bytes += out.size();
+    backlog.push_back(std::move(out));
+    out.clear();  // a moved-from string is only "valid": make it empty
   }
 
   void Reserve(size_t cap) {
@@ -579,6 +596,7 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
       c->client.conn.output_buffer_bytes = c->pending_output();
       writer.set_protocol(c->client.protocol);
       dispatcher_.Execute(c->client, args, writer);
+      c->SealOutput();  // the writer keeps &c->out, which stays the buffer to append to
       if (OverOutputLimit(c)) {
         CloseOverOutputLimit(c);
         pos = len;
@@ -603,43 +621,14 @@ void Server::Flush(Connection* c) {
     return;
   }
   if (c->closing || c->write_in_flight) return;  // AfterWrite queues it again
-  if (!c->out.empty()) {
-    uv_buf_t b = uv_buf_init(c->out.data(), c->out.size());
-    int n = uv_try_write(c->stream(), &b, 1);
-    ++stats_.total_writes_processed;
-    if (n == UV_EAGAIN || n == UV_ENOSYS) n = 0;
-    if (n < 0) {
-      Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(n));
-      CloseConnection(c);
-      return;
-    }
-    stats_.total_net_output_bytes += static_cast<uint64_t>(n);
-    if (static_cast<size_t>(n) == c->out.size()) {
-      c->out.clear();
-    } else {
-      // The kernel took only part: the rest goes by uv_write from `writing`, which keeps the
-      // bytes alive until AfterWrite; `out` (the old, empty `writing`) gathers new replies.
-      std::swap(c->out, c->writing);
-      c->write_offset = static_cast<size_t>(n);
-      uv_buf_t rest = uv_buf_init(c->writing.data() + n, c->writing.size() - c->write_offset);
-      c->write_req.data = c;
-      int rc = uv_write(&c->write_req, c->stream(), &rest, 1, AfterWrite);
-      if (rc != 0) {
-        Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(rc));
-        c->writing.clear();
-        c->write_offset = 0;
-        CloseConnection(c);
-        return;
-      }
-      c->write_in_flight = true;
-      c->client.conn.output_buffer_bytes = c->pending_output();
-      if (c->reading && c->pending_output() > kMaxPendingOutputBytes) {
-        uv_read_stop(c->stream());
-        c->reading = false;
-      }
-      return;
-    }
+  // Oldest first: the blocks sealed while the socket was full, then `out`.
+  while (!c->backlog.empty()) {
+    std::string block = std::move(c->backlog.front());
+    c->backlog.pop_front();
+    c->backlog_bytes -= block.size();
+    if (!WriteBlock(c, block)) return;
   }
+  if (!c->out.empty() && !WriteBlock(c, c->out)) return;
   c->client.conn.output_buffer_bytes = 0;
   if (c->client.close_after_reply || c->client.killed) {
     CloseConnection(c);
@@ -647,6 +636,44 @@ void Server::Flush(Connection* c) {
   }
   // Reading paused for the rest of the last loop turn (OnRead) starts again here.
   if (!c->reading && uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
+}
+
+bool Server::WriteBlock(Connection* c, std::string& block) {
+  uv_buf_t b = uv_buf_init(block.data(), block.size());
+  int n = uv_try_write(c->stream(), &b, 1);
+  ++stats_.total_writes_processed;
+  if (n == UV_EAGAIN || n == UV_ENOSYS) n = 0;
+  if (n < 0) {
+    Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(n));
+    CloseConnection(c);
+    return false;
+  }
+  stats_.total_net_output_bytes += static_cast<uint64_t>(n);
+  if (static_cast<size_t>(n) == block.size()) {
+    block.clear();
+    return true;
+  }
+  // The kernel took only part: the rest goes by uv_write from `writing`, which keeps the bytes
+  // alive until AfterWrite; `block` gets the old, empty `writing` (for `out`: its buffer).
+  std::swap(block, c->writing);
+  c->write_offset = static_cast<size_t>(n);
+  uv_buf_t rest = uv_buf_init(c->writing.data() + n, c->writing.size() - c->write_offset);
+  c->write_req.data = c;
+  int rc = uv_write(&c->write_req, c->stream(), &rest, 1, AfterWrite);
+  if (rc != 0) {
+    Log(LogLevel::kVerbose, "Error writing to client: {}", uv_strerror(rc));
+    c->writing.clear();
+    c->write_offset = 0;
+    CloseConnection(c);
+    return false;
+  }
+  c->write_in_flight = true;
+  c->client.conn.output_buffer_bytes = c->pending_output();
+  if (c->reading && c->pending_output() > kMaxPendingOutputBytes) {
+    uv_read_stop(c->stream());
+    c->reading = false;
+  }
+  return false;
 }
 
 void Server::AfterWrite(uv_write_t* req, int status) {
@@ -665,7 +692,7 @@ void Server::AfterWrite(uv_write_t* req, int status) {
   }
   c->client.conn.last_interaction_ms = s->clock_.NowMs();
   if (!c->reading && !c->client.close_after_reply && !c->client.killed &&
-      c->out.size() < kMaxPendingOutputBytes) {
+      c->pending_output() < kMaxPendingOutputBytes) {
     if (uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
   }
   s->Enqueue(c);
@@ -730,6 +757,7 @@ void Server::Push(cmd::ClientState& client, std::string_view bytes) {
   Connection* c = it->second;
   if (c->close_asap) return;
   c->out.append(bytes);
+  c->SealOutput();
   if (OverOutputLimit(c)) {
     CloseOverOutputLimit(c);
     return;

@@ -80,6 +80,9 @@ class Server final : public cmd::ServerControl {
   // Writes what `c` has pending: uv_try_write, then uv_write for the rest. Closes `c` when it is
   // flagged to close and nothing is left to write.
   void Flush(Connection* c);
+  // Hands `block` to the socket: true when all of it went (block is then empty); false when
+  // the rest went to a uv_write (write_in_flight) or `c` was closed on an error.
+  bool WriteBlock(Connection* c, std::string& block);
   void CloseConnection(Connection* c);
 
   // ---- Persistence (server_persistence.cc) ----

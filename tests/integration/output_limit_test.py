@@ -252,6 +252,38 @@ def stalled_monitor(kind, build_dir):
         server.cleanup()
 
 
+# ---- e. a subscriber that stalls, then reads: every message, in order ----
+
+def stalled_then_drained(kind, build_dir):
+    """With no pubsub limit, 20 MB of numbered messages pile up for a subscriber that does not
+    read (lrukv keeps them in blocks while its socket is full); once it reads, all of them
+    arrive, in order."""
+    server = start(kind, build_dir, ["--client-output-buffer-limit", "pubsub 0 0 0"])
+    try:
+        admin = RawClient(server.port)
+        sub = RawClient(server.port)
+        assert sub.call("SUBSCRIBE", "seq") == [b"subscribe", b"seq", 1]
+        n = 40000
+        pub = socket.create_connection(("127.0.0.1", server.port))
+        pub.sendall(b"".join(encode("PUBLISH", "seq", b"%06d" % i + b"." * 500)
+                             for i in range(n)))
+        got = b""
+        while len(got) < n * 4:
+            got += pub.recv(1 << 20)
+        assert got == b":1\r\n" * n
+        wait_for(lambda: int(client_line(admin, sub.sock.getsockname()[1])["omem"]) > 2 * MIB, 5,
+                 "output to pile up")
+        for i in range(n):
+            msg = sub.reply()
+            assert msg[:2] == [b"message", b"seq"] and msg[2][:6] == b"%06d" % i, (i, msg[:2])
+        assert sub.nothing_pending()
+        for c in (sub, admin):
+            c.close()
+        pub.close()
+    finally:
+        server.cleanup()
+
+
 # ---- d. CLIENT LIST for stalled watchers ----
 
 DETERMINISTIC = ("flags", "db", "sub", "psub", "ssub", "multi", "qbuf", "events", "cmd", "resp")
@@ -298,6 +330,7 @@ def main():
     assert got["types"], got
     growth = {k: flood_subscriber(k, args.build_dir) for k in ("redis", "lrukv")}
     for k in ("redis", "lrukv"):
+        stalled_then_drained(k, args.build_dir)
         soft_limit(k, args.build_dir)
         stalled_monitor(k, args.build_dir)
     print(f"output limits: 1M messages to a stalled subscriber, RSS growth redis {growth['redis']} "
