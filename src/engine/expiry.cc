@@ -46,12 +46,15 @@ size_t Engine::Impl::ReclaimDue(int64_t now_ms, int64_t budget_us, bool* timed_o
   const auto limit =
       std::chrono::steady_clock::now() + std::chrono::microseconds(std::max<int64_t>(0, budget_us));
   size_t work = 0;
-  // True when the budget is spent (checked every kClockCheckEvery steps of work).
+  size_t reclaimed = 0;
+  // True when the budget is spent (checked every kClockCheckEvery steps of work). Never before
+  // the first key is reclaimed: a page is scanned from its first slot again in the next slice,
+  // and compaction refills its holes with live entries, so a budget shorter than the live
+  // prefix of a page (a preempted or sanitizer-slowed slice) would otherwise make no progress.
   auto out_of_time = [&] {
-    return budget_us >= 0 && ++work % kClockCheckEvery == 0 &&
+    return budget_us >= 0 && ++work % kClockCheckEvery == 0 && reclaimed > 0 &&
            std::chrono::steady_clock::now() >= limit;
   };
-  size_t reclaimed = 0;
   size_t examined = 0;
   bool stopped = false;
   // As Redis's keyIsExpired: a key is live through its deadline's millisecond.
