@@ -3,8 +3,12 @@ redis-server 7.0: the same command script runs on both servers, then
 - INFO commandstats (calls, rejected_calls, failed_calls; not usec), INFO errorstats and
   total_error_replies must be equal (as sets: each server lists commands in its own order);
 - LATENCY replies and errors must be equal, and where timings enter (LATEST, HISTORY, GRAPH,
-  DOCTOR, INFO latencystats) equal once the measured numbers are masked."""
+  DOCTOR, INFO latencystats) equal once the measured numbers are masked;
+- lrukv's background expiry reports "expire-cycle" during an expiry storm."""
 import re
+import time
+
+import redis
 
 from raw_resp import RawClient, RespError
 from servers import parse_args, start_lrukv, start_redis
@@ -186,6 +190,30 @@ def check_latencystats(r, l):
                 r.call("INFO", "latencystats"), l.call("INFO", "latencystats"))
 
 
+def check_expire_cycle(port):
+    """An expiry storm on lrukv: 100k keys due together are reclaimed by the background expiry
+    in 1 ms slices, each at or over a 1 ms threshold, so LATENCY shows "expire-cycle"."""
+    c = redis.Redis(port=port)
+    c.config_set("latency-monitor-threshold", 1)
+    c.execute_command("LATENCY", "RESET")
+    before = c.dbsize()  # keys the earlier checks left, without TTLs
+    pipe = c.pipeline(transaction=False)
+    for i in range(100_000):
+        pipe.set(f"storm:{i}", "v", px=300)
+        if i % 10_000 == 9_999:
+            pipe.execute()
+    deadline = time.time() + 30
+    while c.dbsize() > before and time.time() < deadline:
+        time.sleep(0.05)
+    assert c.dbsize() == before, (c.dbsize(), before)
+    events = {row[0] for row in c.execute_command("LATENCY", "LATEST")}
+    assert b"expire-cycle" in events, events
+    history = c.execute_command("LATENCY", "HISTORY", "expire-cycle")
+    assert history and all(ms >= 1 for _, ms in history), history
+    c.config_set("latency-monitor-threshold", 0)
+    c.close()
+
+
 def main():
     args = parse_args(__doc__)
     redis_server = start_redis(["--enable-debug-command", "yes"])  # DEBUG SLEEP
@@ -212,6 +240,7 @@ def main():
 
         check_latency(r, l)
         check_latencystats(r, l)
+        check_expire_cycle(lrukv.port)
         r.close()
         l.close()
     finally:
