@@ -387,7 +387,8 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
       bool within_limit = server_.engine.EvictToLimit(now_ms);
       const uint64_t evict_end_ticks = ReadTicks();
       if (evict_end_ticks > evict_start_ticks) {
-        const auto evict_ms = static_cast<int64_t>(TicksToUs(evict_end_ticks - evict_start_ticks) / 1000);
+        const auto evict_ms =
+            static_cast<int64_t>(TicksToUs(evict_end_ticks - evict_start_ticks) / 1000);
         server_.latency.Record("eviction-cycle", evict_ms, now_ms + evict_ms);
       }
       bool deny = (spec->flags & kDenyOom) != 0;
