@@ -10,7 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include "resp/errors.h"
 #include "src/commands/arg_parse.h"
 #include "src/commands/latency_histogram.h"
 #include "src/commands/latency_monitor.h"
@@ -445,19 +444,13 @@ void CmdLatencyHelp(CommandContext& ctx) {
              "    If no commands are specified then all histograms are replied."});
 }
 
-// LATENCY with an unknown subcommand (the Dispatcher answers that before calling this).
-void CmdLatencyContainer(CommandContext& ctx) {
-  std::string_view sub = ctx.args.size() > 1 ? ctx.args[1] : std::string_view();
-  ctx.reply.Error(resp::err::UnknownSubcommand(sub, "LATENCY"));
-}
-
 }  // namespace
 
 void RegisterLatencyCommands(CommandTable& table) {
   // Redis 7.0.15's COMMAND INFO rows.
   constexpr uint32_t kAdminCfg = kAdmin | kNoScript | kLoading | kStale;
   constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";
-  CommandSpec latency = CommandRow("latency", -2, 0, CmdLatencyContainer, "@slow");
+  CommandSpec latency = CommandRow("latency", -2, 0, CmdContainer, "@slow");
   latency.subcommands.push_back(
       CommandRow("latency|doctor", 2, kAdminCfg, CmdLatencyDoctor, kAdminAcl));
   latency.subcommands.push_back(

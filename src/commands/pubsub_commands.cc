@@ -162,12 +162,6 @@ void CmdPubSubHelp(CommandContext& ctx) {
              "    Return the number of subscribers for the specified shard level channel(s)"});
 }
 
-// PUBSUB with no known subcommand (the Dispatcher finds known ones itself).
-void CmdPubSubContainer(CommandContext& ctx) {
-  std::string_view sub = ctx.args.size() > 1 ? ctx.args[1] : std::string_view();
-  ctx.reply.Error(resp::err::UnknownSubcommand(sub, "PUBSUB"));
-}
-
 }  // namespace
 
 void RegisterPubSubCommands(CommandTable& table) {
@@ -185,7 +179,7 @@ void RegisterPubSubCommands(CommandTable& table) {
   table.Register(CommandRow("publish", 3, kPub, CmdPublish, "@pubsub @fast"));
   table.Register(CommandRow("spublish", 3, kPub, CmdSPublish, "@pubsub @fast", 1, 1, 1));
 
-  CommandSpec pubsub = CommandRow("pubsub", -2, 0, CmdPubSubContainer, "@slow");
+  CommandSpec pubsub = CommandRow("pubsub", -2, 0, CmdContainer, "@slow");
   pubsub.subcommands.push_back(CommandRow("pubsub|channels", -2, kInfo, CmdPubSubChannels, kSlow));
   pubsub.subcommands.push_back(CommandRow("pubsub|numsub", -2, kInfo, CmdPubSubNumSub, kSlow));
   pubsub.subcommands.push_back(CommandRow("pubsub|numpat", 2, kInfo, CmdPubSubNumPat, kSlow));

@@ -42,6 +42,13 @@ int64_t WallClockUs(const ServerContext& server, int64_t now_ms) {
   return now_ms * 1000;
 }
 
+void CmdContainer(CommandContext& ctx) {
+  std::string upper(ctx.spec.name);
+  for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  std::string_view sub = ctx.args.size() > 1 ? ctx.args[1] : std::string_view();
+  ctx.reply.Error(resp::err::UnknownSubcommand(sub, upper));
+}
+
 namespace {
 
 // OBJ_SHARED_INTEGERS: Redis shares the integer objects 0..9999 (refcount INT_MAX).
@@ -158,15 +165,6 @@ void CmdConfigHelp(CommandContext& ctx) {
        "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
        "    Reset statistics reported by the INFO command.", "REWRITE",
        "    Rewrite the configuration file."});
-}
-
-// A container command reached without a known subcommand (the Dispatcher normally answers
-// that itself): Redis's unknown-subcommand error.
-void CmdContainer(CommandContext& ctx) {
-  std::string upper(ctx.spec.name);
-  for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  std::string_view sub = ctx.args.size() > 1 ? ctx.args[1] : std::string_view();
-  ctx.reply.Error(resp::err::UnknownSubcommand(sub, upper));
 }
 
 // ---- TIME, LASTSAVE ----

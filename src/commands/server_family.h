@@ -74,4 +74,9 @@ int64_t WallClockUs(const ServerContext& server, int64_t now_ms);
 void ReplyHelp(CommandContext& ctx, std::string_view name,
                std::initializer_list<std::string_view> lines);
 
+// The handler of a container command (CONFIG, PUBSUB, SLOWLOG, LATENCY...) reached without a
+// known subcommand (the Dispatcher normally answers that itself): Redis's unknown-subcommand
+// error naming the container in upper case.
+void CmdContainer(CommandContext& ctx);
+
 }  // namespace lrukv::cmd

@@ -69,19 +69,13 @@ void CmdSlowlogHelp(CommandContext& ctx) {
              "    Reset the slowlog."});
 }
 
-// SLOWLOG with an unknown subcommand (the Dispatcher answers that before calling this).
-void CmdSlowlogContainer(CommandContext& ctx) {
-  std::string_view sub = ctx.args.size() > 1 ? ctx.args[1] : std::string_view();
-  ctx.reply.Error(resp::err::UnknownSubcommand(sub, "SLOWLOG"));
-}
-
 }  // namespace
 
 void RegisterSlowlogCommands(CommandTable& table) {
   // Redis 7.0.15's COMMAND INFO rows.
   constexpr uint32_t kAdminLs = kAdmin | kLoading | kStale;
   constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";
-  CommandSpec slowlog = CommandRow("slowlog", -2, 0, CmdSlowlogContainer, "@slow");
+  CommandSpec slowlog = CommandRow("slowlog", -2, 0, CmdContainer, "@slow");
   slowlog.subcommands.push_back(
       CommandRow("slowlog|help", 2, kLoading | kStale, CmdSlowlogHelp, "@slow"));
   slowlog.subcommands.push_back(CommandRow("slowlog|get", -2, kAdminLs, CmdSlowlogGet, kAdminAcl));
