@@ -17,6 +17,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+class PortTaken(Exception):
+    """The server could not bind its port: another process took it first."""
+
+
 class SoakServer:
     def __init__(self, kind, binary, workdir, maxmemory, notify):
         self.kind, self.binary, self.dir = kind, binary, workdir
@@ -26,10 +30,21 @@ class SoakServer:
         self.port = None
         self.starts = 0
 
-    def start(self, timeout_s=60):
-        """Starts the server (loading the dump in its directory if there is one) and waits until
-        it answers PING. Returns the seconds from spawn to the first PONG."""
-        self.port = free_port()
+    def start(self, port=None, timeout_s=60):
+        """Starts the server (loading the dump in its directory if there is one) on `port` (a
+        free one if None) and waits until it answers PING. Returns the seconds from spawn to the
+        first PONG. Another process may take a free port between our check and the server's bind
+        (other servers start on free ports on this machine): then the server exits, and the start
+        is retried on another port."""
+        for attempt in range(3):
+            try:
+                return self._start_once(port or free_port(), timeout_s)
+            except PortTaken:
+                port = None
+        raise RuntimeError(f"{self.binary}: no free port after 3 attempts; log {self.log_path}")
+
+    def _start_once(self, port, timeout_s):
+        self.port = port
         argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
                 "--save", "", "--maxmemory", self.maxmemory, "--maxmemory-policy", POLICY,
                 "--notify-keyspace-events", self.notify]
@@ -38,19 +53,27 @@ class SoakServer:
         log = open(self.log_path, "ab")
         log.write(b"\n==== soak: start %d: %s\n" % (self.starts, " ".join(argv).encode()))
         log.flush()
+        log_start = log.tell()
         t0 = time.monotonic()
         self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=self.dir)
         log.close()
         self.starts += 1
         while time.monotonic() - t0 < timeout_s:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.binary} exited with {self.proc.returncode}; "
-                                   f"log {self.log_path}")
+                with open(self.log_path, "rb") as f:
+                    f.seek(log_start)
+                    out = f.read().decode("utf-8", "replace")
+                if "Address already in use" in out:
+                    raise PortTaken()
+                raise RuntimeError(f"{self.binary} exited with {self.proc.returncode}; log "
+                                   f"{self.log_path}:\n{out[-2000:]}")
             try:
-                if self.client().ping():
+                # The PONG must come from our process, not from a server that took the port.
+                if self.client().info("server").get("process_id") == self.proc.pid:
                     return time.monotonic() - t0
             except (redis.exceptions.ConnectionError, redis.exceptions.BusyLoadingError):
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         raise RuntimeError(f"{self.binary} not answering after {timeout_s}s; log {self.log_path}")
 
     def client(self, timeout_s=30):
