@@ -36,7 +36,7 @@ def samples_table(samples, warmup_s, baseline_i, end_i, most=25):
         rows.append([f"{s['t']:.0f}", f"{s['rss_kb'] / 1024:.1f}", f"{s['used'] / MIB:.1f}",
                      s["keys"], s["evicted"], s["expired"], f"{s['ops_s']:.0f}",
                      s["bgsave"] or "", ", ".join(mark)])
-    return table(["t s", "RSS MiB", "used_memory MiB", "keys", "evicted", "expired", "ops/s",
+    return table(["t s", "RSS MiB", "used_memory MiB", "keys", "evicted", "expired", "commands/s",
                   "bgsave", ""], rows)
 
 
