@@ -165,6 +165,8 @@ class Server final : public cmd::ServerControl {
   OutputLimit pubsub_output_limit_;
   OutputLimit replica_output_limit_;
   int64_t last_attack_log_s_ = 0;  // the cross-protocol warning is logged at most once a minute
+  // Connection buffer bytes freed since the cron last gave free heap pages back (malloc_trim).
+  uint64_t released_buffer_bytes_ = 0;
 
   cmd::ReactorStats stats_;
   // The previous cron sample, for the instantaneous_* rates.
