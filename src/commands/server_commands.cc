@@ -419,6 +419,36 @@ void DebugReload(CommandContext& ctx) {
   }
 }
 
+// DEBUG POPULATE <count> [prefix] [size]: creates keys "<prefix>:<n>" (prefix "key") for n in
+// [0, count) holding "value:<n>", or that text cut or zero-padded to `size` bytes; a key that
+// already exists is left alone, as Redis's. Test suites fill millions of keys with it.
+void DebugPopulate(CommandContext& ctx) {
+  constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
+  int64_t count = 0, size = 0;
+  if (!ParseInt64(ctx.args[2], &count) || count < 0) {
+    ctx.reply.Error(kNotPositive);
+    return;
+  }
+  if (ctx.args.size() == 5 && (!ParseInt64(ctx.args[4], &size) || size < 0)) {
+    ctx.reply.Error(kNotPositive);
+    return;
+  }
+  const std::string_view prefix = ctx.args.size() >= 4 ? ctx.args[3] : "key";
+  engine::Engine& engine = ctx.server.engine;
+  const int db = ctx.client.db;
+  engine.ReserveKeys(db, static_cast<uint64_t>(count));
+  std::string key, value;
+  const uint32_t no_side_effects = engine::kLookupNoTouch | engine::kLookupNoStats;
+  for (int64_t n = 0; n < count; ++n) {
+    key.assign(prefix).append(":").append(std::to_string(n));
+    if (engine.Lookup(db, key, ctx.now_ms, no_side_effects)) continue;
+    value.assign("value:").append(std::to_string(n));
+    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
+    engine.Set(db, key, value, ctx.now_ms);
+  }
+  ctx.reply.Ok();
+}
+
 // DEBUG <subcommand> [arg ...]: the subcommands clients and test suites use.
 void CmdDebug(CommandContext& ctx) {
   std::string_view sub = ctx.args[1];
@@ -433,6 +463,11 @@ void CmdDebug(CommandContext& ctx) {
          "    unit tests to simulate Redis errors.", "LOG <message>",
          "    Write <message> to the server log.", "OBJECT <key>",
          "    Show low level info about `key` and associated value.",
+         "POPULATE <count> [<prefix>] [<size>]",
+         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+         "    it is used instead of the 'key' prefix. These are not propagated to",
+         "    replicas. Cluster slots are not respected so keys not belonging to the",
+         "    current node can be created in cluster mode.",
          "RELOAD [option ...]",
          "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
          "    * MERGE: conflicting keys will be loaded from RDB.",
@@ -481,6 +516,10 @@ void CmdDebug(CommandContext& ctx) {
   }
   if (EqualsIgnoreCase(sub, "object") && argc == 3) {
     DebugObject(ctx);
+    return;
+  }
+  if (EqualsIgnoreCase(sub, "populate") && argc >= 3 && argc <= 5) {
+    DebugPopulate(ctx);
     return;
   }
   if (EqualsIgnoreCase(sub, "reload")) {
