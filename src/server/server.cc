@@ -50,10 +50,11 @@ constexpr int64_t kExpireSliceUs = 1000;
 // size, bytes: appending then never copies what is already queued, where one growing string
 // would copy all of it at each doubling (16 MB at once on the way to a 32 MB limit).
 constexpr size_t kOutputBlockBytes = 64 * 1024;
-// Once this many bytes of connection buffers have been freed, the cron hands free heap pages
-// back to the system (malloc_trim), bytes. glibc returns only the top of its heap by itself,
-// so a big request buffer freed below a live client's small blocks would stay resident.
-constexpr uint64_t kTrimAfterReleasedBytes = 1024 * 1024;
+// Once malloc's free heap bytes have grown this much since the cron last gave free pages back
+// to the system (malloc_trim), it does so again, bytes. glibc returns only the top of its heap
+// by itself, so a client's freed request buffers or MULTI queue below a live client's small
+// blocks would stay resident for good.
+constexpr size_t kTrimAfterFreedBytes = 4 * 1024 * 1024;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
 
@@ -164,11 +165,6 @@ struct Server::Connection {
     backlog_bytes += out.size();
     backlog.push_back(std::move(out));
     out.clear();  // a moved-from string is only "valid": make it empty
-  }
-
-  // Bytes this connection's buffers hold (capacity, not content).
-  size_t buffer_bytes() const {
-    return in_cap + out.capacity() + writing.capacity() + backlog_bytes;
   }
 
   // Grows `in` to `cap` bytes, keeping its content. realloc, not a new buffer and a copy: a
@@ -741,11 +737,7 @@ void Server::CloseConnection(Connection* c) {
   uv_close(c->as_handle(), OnClose);
 }
 
-void Server::OnClose(uv_handle_t* handle) {
-  auto* c = static_cast<Connection*>(handle->data);
-  c->server->released_buffer_bytes_ += c->buffer_bytes();
-  delete c;
-}
+void Server::OnClose(uv_handle_t* handle) { delete static_cast<Connection*>(handle->data); }
 
 // ---- ServerControl ----
 
@@ -1036,23 +1028,16 @@ void Server::OnCronTimer(uv_timer_t* handle) {
       s->CloseOverOutputLimit(c, LimitClose::kNow);
     } else {
       if (c->in_len == 0 && c->in_cap > kKeepBufferBytes) {
-        s->released_buffer_bytes_ += c->in_cap;
         c->in.reset();
         c->in_cap = 0;
       }
-      if (c->out.empty() && c->out.capacity() > kKeepBufferBytes) {
-        s->released_buffer_bytes_ += c->out.capacity();
-        std::string().swap(c->out);
-      }
+      if (c->out.empty() && c->out.capacity() > kKeepBufferBytes) std::string().swap(c->out);
       max_in = std::max<uint64_t>(max_in, c->in_cap);
       max_out = std::max<uint64_t>(max_out, c->pending_output());
     }
     c = next;
   }
-  if (s->released_buffer_bytes_ >= kTrimAfterReleasedBytes) {
-    malloc_trim(0);
-    s->released_buffer_bytes_ = 0;
-  }
+  s->TrimHeap();
   s->stats_.client_recent_max_input_buffer = max_in;
   s->stats_.client_recent_max_output_buffer = max_out;
 
@@ -1074,6 +1059,16 @@ void Server::OnCronTimer(uv_timer_t* handle) {
   s->last_sample_commands_ = commands;
   s->last_sample_input_bytes_ = s->stats_.total_net_input_bytes;
   s->last_sample_output_bytes_ = s->stats_.total_net_output_bytes;
+}
+
+void Server::TrimHeap() {
+  // Free bytes that malloc's arenas hold; a drop means freed memory was reused (resident
+  // again), so only what was freed since then counts towards the next trim.
+  const size_t free_bytes = mallinfo2().fordblks;
+  trimmed_free_bytes_ = std::min(trimmed_free_bytes_, free_bytes);
+  if (free_bytes < trimmed_free_bytes_ + kTrimAfterFreedBytes) return;
+  malloc_trim(0);
+  trimmed_free_bytes_ = free_bytes;
 }
 
 void Server::OnSignal(uv_signal_t* handle, int signum) {

@@ -68,6 +68,8 @@ class Server final : public cmd::ServerControl {
   static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   static void AfterWrite(uv_write_t* req, int status);
   static void OnClose(uv_handle_t* handle);
+  // Gives free heap pages back to the system once enough was freed since the last time.
+  void TrimHeap();
   void Accept(Listener* listener);
   // Parses and runs every complete request in data[0, len); returns the bytes consumed.
   size_t ProcessInput(Connection* c, const char* data, size_t len);
@@ -165,8 +167,8 @@ class Server final : public cmd::ServerControl {
   OutputLimit pubsub_output_limit_;
   OutputLimit replica_output_limit_;
   int64_t last_attack_log_s_ = 0;  // the cross-protocol warning is logged at most once a minute
-  // Connection buffer bytes freed since the cron last gave free heap pages back (malloc_trim).
-  uint64_t released_buffer_bytes_ = 0;
+  // malloc's free heap bytes after the cron last gave free pages back (TrimHeap).
+  size_t trimmed_free_bytes_ = 0;
 
   cmd::ReactorStats stats_;
   // The previous cron sample, for the instantaneous_* rates.
