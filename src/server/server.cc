@@ -50,10 +50,10 @@ constexpr int64_t kExpireSliceUs = 1000;
 // size, bytes: appending then never copies what is already queued, where one growing string
 // would copy all of it at each doubling (16 MB at once on the way to a 32 MB limit).
 constexpr size_t kOutputBlockBytes = 64 * 1024;
-// Once malloc's free heap bytes have grown this much since the cron last gave free pages back
-// to the system (malloc_trim), it does so again, bytes. glibc returns only the top of its heap
-// by itself, so a client's freed request buffers or MULTI queue below a live client's small
-// blocks would stay resident for good.
+// Once the resident bytes that malloc does not count as in use have grown this much since the
+// cron last gave free heap pages back to the system (malloc_trim), it does so again, bytes.
+// glibc returns only the top of its heap by itself, so a client's freed request buffers or
+// MULTI queue below a live client's small blocks would stay resident for good.
 constexpr size_t kTrimAfterFreedBytes = 4 * 1024 * 1024;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
@@ -1061,14 +1061,32 @@ void Server::OnCronTimer(uv_timer_t* handle) {
   s->last_sample_output_bytes_ = s->stats_.total_net_output_bytes;
 }
 
+namespace {
+
+// The process's resident bytes (VmRSS), 0 if unknown.
+size_t ResidentBytes() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long size_pages = 0, resident_pages = 0;
+  const int n = std::fscanf(f, "%llu %llu", &size_pages, &resident_pages);
+  std::fclose(f);
+  return n == 2 ? static_cast<size_t>(resident_pages) * static_cast<size_t>(getpagesize()) : 0;
+}
+
+}  // namespace
+
 void Server::TrimHeap() {
-  // Free bytes that malloc's arenas hold; a drop means freed memory was reused (resident
-  // again), so only what was freed since then counts towards the next trim.
-  const size_t free_bytes = mallinfo2().fordblks;
-  trimmed_free_bytes_ = std::min(trimmed_free_bytes_, free_bytes);
-  if (free_bytes < trimmed_free_bytes_ + kTrimAfterFreedBytes) return;
+  // Resident bytes beyond what malloc has handed out: code, stacks, and free heap pages that
+  // were touched (a freed buffer, a reused then freed region). Only its growth since the last
+  // trim counts, so memory that trimming cannot give back does not make every cron trim.
+  const struct mallinfo2 info = mallinfo2();
+  const size_t in_use = info.uordblks + info.hblkhd;
+  auto excess = [&](size_t resident) { return resident > in_use ? resident - in_use : 0; };
+  const size_t now = excess(ResidentBytes());
+  trimmed_excess_bytes_ = std::min(trimmed_excess_bytes_, now);
+  if (now < trimmed_excess_bytes_ + kTrimAfterFreedBytes) return;
   malloc_trim(0);
-  trimmed_free_bytes_ = free_bytes;
+  trimmed_excess_bytes_ = excess(ResidentBytes());
 }
 
 void Server::OnSignal(uv_signal_t* handle, int signum) {

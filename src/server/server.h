@@ -167,8 +167,8 @@ class Server final : public cmd::ServerControl {
   OutputLimit pubsub_output_limit_;
   OutputLimit replica_output_limit_;
   int64_t last_attack_log_s_ = 0;  // the cross-protocol warning is logged at most once a minute
-  // malloc's free heap bytes after the cron last gave free pages back (TrimHeap).
-  size_t trimmed_free_bytes_ = 0;
+  // Resident bytes beyond malloc's in-use ones after the cron last trimmed the heap (TrimHeap).
+  size_t trimmed_excess_bytes_ = 0;
 
   cmd::ReactorStats stats_;
   // The previous cron sample, for the instantaneous_* rates.
