@@ -290,6 +290,18 @@ bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>
     struct sockaddr_storage ss;
     int rc = v6 ? uv_ip6_addr(addr.c_str(), port, reinterpret_cast<sockaddr_in6*>(&ss))
                 : uv_ip4_addr(addr.c_str(), port, reinterpret_cast<sockaddr_in*>(&ss));
+    if (rc != 0 && !v6) {
+      // Redis resolves with getaddrinfo, which also takes inet_aton's forms ("1" = 0.0.0.1).
+      auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+      if (inet_aton(addr.c_str(), &in->sin_addr) != 0) {
+        in->sin_family = AF_INET;
+        in->sin_port = htons(static_cast<uint16_t>(port));
+        rc = 0;
+      }
+    }
+    // An IPv4 address that is no address fails even when optional ('-'), as in Redis (whose
+    // getaddrinfo error leaves a stale errno; for IPv6 forms that errno lets it skip them).
+    const bool unparsable = rc != 0 && !v6;
     auto* l = new Listener();
     l->server = this;
     l->address = (v6 ? "[" + addr + "]" : addr) + ":" + std::to_string(port);
@@ -302,8 +314,9 @@ bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>
     if (rc == 0) rc = uv_listen(l->stream(), config_.tcp_backlog, OnConnection);
     if (rc != 0) {
       CloseListener(l);
-      if (optional && (rc == UV_EADDRNOTAVAIL || rc == UV_EAFNOSUPPORT || rc == UV_EPROTONOSUPPORT ||
-                       rc == UV_EINVAL)) {
+      if (optional && !unparsable &&
+          (rc == UV_EADDRNOTAVAIL || rc == UV_EAFNOSUPPORT || rc == UV_EPROTONOSUPPORT ||
+           rc == UV_EINVAL)) {
         Log(LogLevel::kWarning, "Warning: Could not create server TCP listening socket {}: {}",
             addr + ":" + std::to_string(port), std::strerror(-rc));
         continue;
