@@ -34,15 +34,16 @@ def free_port():
 
 class Server:
     """One server process. `args` are appended after --port/--bind/--dir; `dir` defaults to a
-    fresh temporary directory that stop() removes unless keep_dir is set."""
+    fresh temporary directory that stop() removes unless keep_dir is set. `argv_prefix` runs
+    the server under another program that execs it (["prlimit", "--nofile=1024:1024"])."""
 
-    def __init__(self, binary, args=(), dir=None, wait=True, extra_env=None):
+    def __init__(self, binary, args=(), dir=None, wait=True, extra_env=None, argv_prefix=()):
         self.binary = binary
         self.own_dir = dir is None
         self.dir = dir or tempfile.mkdtemp(prefix="lrukv-it-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, f"server-{self.port}.log")
-        argv = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir]
+        argv = list(argv_prefix) + [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir]
         argv += list(args)
         env = dict(os.environ, **(extra_env or {}))
         self.log_file = open(self.log_path, "ab")
