@@ -867,12 +867,22 @@ bool Server::ApplyMaxClients(bool at_start, std::string* error) {
   struct rlimit limit;
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return true;
   uint64_t needed = config_.maxclients + kReservedFds;
+  int raise_errno = 0;  // why the limit could not be raised to `needed`, for the log
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
-    rlim_t wanted = static_cast<rlim_t>(needed);
-    if (limit.rlim_max != RLIM_INFINITY) wanted = std::min(wanted, limit.rlim_max);
+    // The whole limit first (past the hard one only with CAP_SYS_RESOURCE), then as much of
+    // it as the hard limit allows.
+    const rlim_t wanted = static_cast<rlim_t>(needed);
     struct rlimit raised = limit;
     raised.rlim_cur = wanted;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit.rlim_cur = wanted;
+    if (limit.rlim_max != RLIM_INFINITY) raised.rlim_max = std::max(wanted, limit.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit.rlim_cur = wanted;
+    } else {
+      raise_errno = errno;
+      raised = limit;
+      raised.rlim_cur = std::min(wanted, limit.rlim_max);
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit.rlim_cur = raised.rlim_cur;
+    }
   }
   if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed) return true;
   uint64_t possible = limit.rlim_cur > kReservedFds ? limit.rlim_cur - kReservedFds : 1;
@@ -880,6 +890,11 @@ bool Server::ApplyMaxClients(bool at_start, std::string* error) {
     Log(LogLevel::kWarning,
         "You requested maxclients of {} requiring at least {} max file descriptors.",
         config_.maxclients, needed);
+    if (raise_errno != 0) {
+      Log(LogLevel::kWarning,
+          "Server can't set maximum open files to {} because of OS error: {}.", needed,
+          std::strerror(raise_errno));
+    }
     Log(LogLevel::kWarning,
         "Current maximum open files is {}. maxclients has been reduced to {} to compensate for "
         "low ulimit. If you need higher maxclients increase 'ulimit -n'.",
