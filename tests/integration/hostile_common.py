@@ -2,14 +2,16 @@
 process, the server's memory figures, raw-socket probes and the ASan-build switch.
 
 The bystander bound. A well-behaved server serves the bystander between any two read batches of
-the hostile client (at most 64 KB parsed per client per loop turn), which costs well under a
-millisecond. What the bystander actually sees on this shared 2-core machine is scheduling noise:
-the test process, the hostile client, the server and other engineers' builds share two cores,
-and a quiet run's p99 is 0.1-0.5 ms (Release) with occasional 5-20 ms preemptions. The bound is
-therefore max(BYSTANDER_FLOOR_S, 10 x the bystander's own p99 in a quiet window measured just
-before): well above that noise, and well below the stalls a hostile client causes when the
-server mishandles it (a slowloris that blocks the loop stalls for seconds; reading or
-buffering a 100 MB line or a 1M-command batch in one loop turn takes 100 ms and more).
+the hostile client, which costs it well under a millisecond. What the bystander actually sees
+on this shared 2-core machine is mostly CPU contention: the test process pushing tens of MB,
+the server and the bystander share two cores (with other engineers' builds). Measured: a quiet
+window's p99 is 0.3-0.5 ms (Release); while a client pushes 3 x 20 MB of a bulk and closes, the
+bystander's p99 is 40-100 ms with lrukv and 80-85 ms with redis-server in the same run
+(hostile_protocol_test's close-mid-request case, against each). The bound is therefore
+max(BYSTANDER_FLOOR_S = 150 ms, 10 x the p99 of a quiet window measured just before): above
+what Redis itself shows here, and well below the stalls of a mishandled hostile client (a
+slowloris that blocks the loop stalls for seconds, and so does buffering a 100 MB line or
+zero-filling and copying a growing 50 MB request buffer, as lrukv did before issue 6).
 An ASan build is about 3x slower everywhere, so its floor is 3x as large."""
 import multiprocessing
 import os
@@ -19,7 +21,7 @@ import time
 
 MIB = 1024 * 1024
 # Lowest p99 bound for the bystander, seconds (see above); x3 under ASan.
-BYSTANDER_FLOOR_S = 0.05
+BYSTANDER_FLOOR_S = 0.15
 # How far the server's RSS may stay above its baseline once a hostile client is gone, bytes:
 # malloc keeps some freed small blocks in its arenas (and ASan its quarantine, kept small by
 # ASAN_ENV); a leak or an unreleased buffer of a hostile request is tens of MB and more.
@@ -185,7 +187,7 @@ class Phases:
         self.windows.append((name, t0, time.monotonic(), bound_s))
         return result
 
-    def check(self, bystander, quiet=("quiet", 0, 0)):
+    def check(self, bystander):
         floor = BYSTANDER_FLOOR_S * (3 if self.asan else 1)
         quiet_window = [w for w in self.windows if w[0] == "quiet"]
         assert quiet_window, "no quiet window measured"

@@ -167,6 +167,7 @@ def main():
     timings = []
     try:
         admin = RawClient(lrukv.port)
+        admin.sock.settimeout(600)  # DEBUG POPULATE of 5M keys on a loaded machine
         t0 = time.monotonic()
         assert admin.call("DEBUG", "POPULATE", n_keys) == "OK"
         timings.append(f"populate {time.monotonic() - t0:.1f} s")

@@ -161,6 +161,7 @@ def case_512mb(servers):
     results = {}
     for kind, server in servers.items():
         c = RawClient(server.port)
+        c.sock.settimeout(600)  # a loaded machine faults 512 MB in slowly
         c.sock.sendall(header)
         c.sock.sendall(value)
         c.sock.sendall(b"\r\n")
