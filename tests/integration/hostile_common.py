@@ -112,7 +112,9 @@ def _bystander_main(port, stop, out):
     back (start times, durations, errors)."""
     starts, durations, errors = [], [], []
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        # A stall is measured, not cut short: a 512 MB value is faulted in and copied in one
+        # loop turn, which on a loaded machine has taken over a minute.
+        s = socket.create_connection(("127.0.0.1", port), timeout=600)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         ping, get = encode("PING"), encode("GET", BYSTANDER_KEY)
         want_get = b"$%d\r\n%s\r\n" % (len(BYSTANDER_VALUE), BYSTANDER_VALUE)

@@ -43,7 +43,8 @@ class Server:
         self.dir = dir or tempfile.mkdtemp(prefix="lrukv-it-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, f"server-{self.port}.log")
-        argv = list(argv_prefix) + [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir]
+        argv = list(argv_prefix) + [binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                                    "--dir", self.dir]
         argv += list(args)
         env = dict(os.environ, **(extra_env or {}))
         self.log_file = open(self.log_path, "ab")
