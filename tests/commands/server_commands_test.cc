@@ -794,6 +794,27 @@ TEST_CASE("DEBUG OBJECT: Redis's line for embstr, int and raw values") {
   CHECK(h.Run({"DEBUG", "OBJECT", "nokey"}) == "-ERR no such key\r\n");
 }
 
+TEST_CASE("DEBUG POPULATE: key:<n> = value:<n>, prefix and size, existing keys kept, as Redis") {
+  CommandHarness h;
+  h.Run({"SET", "key:1", "mine"});
+  CHECK(h.Run({"DEBUG", "POPULATE", "3"}) == "+OK\r\n");
+  CHECK(h.Run({"DBSIZE"}) == ":3\r\n");
+  CHECK(h.Run({"GET", "key:0"}) == "$7\r\nvalue:0\r\n");
+  CHECK(h.Run({"GET", "key:1"}) == "$4\r\nmine\r\n");
+  CHECK(h.Run({"DEBUG", "POPULATE", "2", "p", "10"}) == "+OK\r\n");
+  CHECK(h.Run({"GET", "p:1"}) == std::string("$10\r\nvalue:1\0\0\0\r\n", 17));
+  CHECK(h.Run({"DEBUG", "POPULATE", "1", "q", "3"}) == "+OK\r\n");
+  CHECK(h.Run({"GET", "q:0"}) == "$3\r\nval\r\n");
+  CHECK(h.Run({"DEBUG", "POPULATE", "0"}) == "+OK\r\n");
+  const std::string not_positive = "-ERR value is out of range, must be positive\r\n";
+  CHECK(h.Run({"DEBUG", "POPULATE", "-1"}) == not_positive);
+  CHECK(h.Run({"DEBUG", "POPULATE", "abc"}) == not_positive);
+  CHECK(h.Run({"DEBUG", "POPULATE", "2", "r", "-3"}) == not_positive);
+  CHECK(h.Run({"DBSIZE"}) == ":6\r\n");
+  CHECK(h.Run({"DEBUG", "POPULATE", "1", "a", "1", "1"}) ==
+        "-ERR unknown subcommand or wrong number of arguments for 'POPULATE'. Try DEBUG HELP.\r\n");
+}
+
 TEST_CASE("DEBUG SLEEP 0, SET-ACTIVE-EXPIRE, LOG and unknown subcommands") {
   CommandHarness h;
   CHECK(h.Run({"DEBUG", "SLEEP", "0"}) == "+OK\r\n");
