@@ -26,10 +26,13 @@ BYSTANDER_FLOOR_S = 0.15
 # malloc keeps some freed small blocks in its arenas (and ASan its quarantine, kept small by
 # ASAN_ENV); a leak or an unreleased buffer of a hostile request is tens of MB and more.
 RSS_SLACK_BYTES = 16 * MIB
-# ASan keeps freed blocks in a quarantine (256 MB by default) that would count in RSS; a small
-# one keeps the memory checks meaningful under the sanitizer build (ignored otherwise).
-ASAN_ENV = {"ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=8")
-            .lstrip(":")}
+# ASan keeps freed blocks in a quarantine (256 MB by default) and its size-class regions keep
+# freed pages, both counted in RSS; a small quarantine and a prompt release keep the memory
+# checks meaningful under the sanitizer build (ignored otherwise).
+ASAN_ENV = {"ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=8"
+                             ":allocator_release_to_os_interval_ms=100").lstrip(":")}
+# Extra RSS slack for a sanitizer build: what its allocator keeps in partly used regions, bytes.
+ASAN_RSS_SLACK_BYTES = 48 * MIB
 
 
 def is_asan_build(build_dir):
@@ -81,6 +84,8 @@ class MemoryBaseline:
 
     def __init__(self, server, admin):
         self.server, self.admin = server, admin
+        with open(f"/proc/{server.pid}/maps") as f:
+            self.slack = RSS_SLACK_BYTES + (ASAN_RSS_SLACK_BYTES if "libasan" in f.read() else 0)
         self.rss = rss_bytes(server.pid)
         self.used = used_memory(admin)
 
@@ -90,14 +95,14 @@ class MemoryBaseline:
         def back():
             nonlocal rss, used
             rss, used = rss_bytes(self.server.pid), used_memory(self.admin)
-            return rss <= self.rss + RSS_SLACK_BYTES and used <= self.used + used_slack
+            return rss <= self.rss + self.slack and used <= self.used + used_slack
 
         try:
             wait_for(back, timeout_s, what)
         except AssertionError:
             raise AssertionError(
                 f"{what}: memory not back to baseline: VmRSS {rss / MIB:.1f} MB (baseline "
-                f"{self.rss / MIB:.1f} MB + {RSS_SLACK_BYTES / MIB:.0f}), used_memory {used} "
+                f"{self.rss / MIB:.1f} MB + {self.slack / MIB:.0f}), used_memory {used} "
                 f"(baseline {self.used})")
 
 
