@@ -12,7 +12,9 @@ max(BYSTANDER_FLOOR_S = 150 ms, 10 x the p99 of a quiet window measured just bef
 what Redis itself shows here, and well below the stalls of a mishandled hostile client (a
 slowloris that blocks the loop stalls for seconds, and so does buffering a 100 MB line or
 zero-filling and copying a growing 50 MB request buffer, as lrukv did before issue 6).
-An ASan build is about 3x slower everywhere, so its floor is 3x as large."""
+An ASan build is about 3x slower everywhere, and its realloc copies where glibc's remaps: a
+client pushing 3 x 4 MB gave a bystander p99 of 570 ms there (on the loaded machine), so its
+floor is BYSTANDER_FLOOR_ASAN_S = 1 s; a blocked loop still shows as seconds."""
 import multiprocessing
 import os
 import re
@@ -20,8 +22,9 @@ import socket
 import time
 
 MIB = 1024 * 1024
-# Lowest p99 bound for the bystander, seconds (see above); x3 under ASan.
+# Lowest p99 bound for the bystander, seconds (see above), in Release and under ASan.
 BYSTANDER_FLOOR_S = 0.15
+BYSTANDER_FLOOR_ASAN_S = 1.0
 # How far the server's RSS may stay above its baseline once a hostile client is gone, bytes:
 # malloc keeps some freed small blocks in its arenas (and ASan its quarantine, kept small by
 # ASAN_ENV); a leak or an unreleased buffer of a hostile request is tens of MB and more.
@@ -195,7 +198,7 @@ class Phases:
         return result
 
     def check(self, bystander):
-        floor = BYSTANDER_FLOOR_S * (3 if self.asan else 1)
+        floor = BYSTANDER_FLOOR_ASAN_S if self.asan else BYSTANDER_FLOOR_S
         quiet_window = [w for w in self.windows if w[0] == "quiet"]
         assert quiet_window, "no quiet window measured"
         _, q0, q1, _ = quiet_window[0]
