@@ -7,11 +7,16 @@ on this shared 2-core machine is mostly CPU contention: the test process pushing
 the server and the bystander share two cores (with other engineers' builds). Measured: a quiet
 window's p99 is 0.3-0.5 ms (Release); while a client pushes 3 x 20 MB of a bulk and closes, the
 bystander's p99 is 40-100 ms with lrukv and 80-85 ms with redis-server in the same run
-(hostile_protocol_test's close-mid-request case, against each). The bound is therefore
-max(BYSTANDER_FLOOR_S = 150 ms, 10 x the p99 of a quiet window measured just before): above
-what Redis itself shows here, and well below the stalls of a mishandled hostile client (a
-slowloris that blocks the loop stalls for seconds, and so does buffering a 100 MB line or
-zero-filling and copying a growing 50 MB request buffer, as lrukv did before issue 6).
+(hostile_protocol_test's close-mid-request case, against each); while 4 clients each GET a 50 MB
+value and close after 1 byte, it is 30-160 ms with lrukv and 40-72 ms with redis-server (both
+servers copy the value into the client's output in one loop turn: single stalls of 0.4-0.7 s
+with Redis, 0.9-1.5 s with lrukv). The bound is therefore max(BYSTANDER_FLOOR_S = 200 ms, 10 x
+the p99 of a quiet window measured just before): over twice what Redis itself shows here, and
+well below the stalls of a mishandled hostile client (a slowloris that blocks the loop stalls
+for seconds, and so does buffering a 100 MB line or zero-filling and copying a growing 50 MB
+request buffer, as lrukv did before issue 6). A window with fewer than 100 requests has its
+worst request as its p99, so a command that holds the server by design (KEYS, EXEC, building a
+50 MB reply) gets its own bound, given where it runs.
 An ASan build is about 3x slower everywhere, and its realloc copies where glibc's remaps: a
 client pushing 3 x 4 MB gave a bystander p99 of 570 ms there (on the loaded machine), so its
 floor is BYSTANDER_FLOOR_ASAN_S = 1 s; a blocked loop still shows as seconds."""
@@ -23,7 +28,7 @@ import time
 
 MIB = 1024 * 1024
 # Lowest p99 bound for the bystander, seconds (see above), in Release and under ASan.
-BYSTANDER_FLOOR_S = 0.15
+BYSTANDER_FLOOR_S = 0.2
 BYSTANDER_FLOOR_ASAN_S = 1.0
 # How far the server's RSS may stay above its baseline once a hostile client is gone, bytes:
 # malloc keeps some freed small blocks in its arenas (and ASan its quarantine, kept small by
