@@ -223,15 +223,15 @@ uint64_t CommandTable::FoldedNameHash(std::string_view name) {
   return h;
 }
 
-// Registration happens at startup only, so the index is simply rebuilt for each row.
+// Registration and renames happen at startup only, so the index is simply rebuilt each time.
 void CommandTable::RebuildIndex() {
   size_t size = 16;
-  while (size < ordered_.size() * 4) size *= 2;
+  while (size < by_name_.size() * 4) size *= 2;
   index_.assign(size, nullptr);
-  for (const CommandSpec* spec : ordered_) {
-    size_t slot = FoldedNameHash(spec->name) & (size - 1);
+  for (const auto& row : by_name_) {
+    size_t slot = FoldedNameHash(row.first) & (size - 1);
     while (index_[slot] != nullptr) slot = (slot + 1) & (size - 1);
-    index_[slot] = spec;
+    index_[slot] = &row;
   }
 }
 
@@ -239,10 +239,48 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
   if (index_.empty() || name.size() > kMaxNameLen) return nullptr;
   const size_t mask = index_.size() - 1;
   for (size_t slot = FoldedNameHash(name) & mask;; slot = (slot + 1) & mask) {
-    const CommandSpec* spec = index_[slot];
-    if (spec == nullptr) return nullptr;
-    if (EqualsIgnoreCase(spec->name, name)) return spec;
+    const Rows::value_type* row = index_[slot];
+    if (row == nullptr) return nullptr;
+    if (EqualsIgnoreCase(row->first, name)) return &row->second;
   }
+}
+
+bool CommandTable::Rename(std::string_view from, std::string_view to, std::string* reason) {
+  std::string key(from);
+  for (char& c : key) c = ToLower(c);
+  auto it = by_name_.find(key);
+  if (it == by_name_.end()) {
+    *reason = "No such command in rename-command";
+    return false;
+  }
+  // Moving the node keeps the row's address, so ordered_ and handed-out pointers stay valid.
+  Rows::node_type row = by_name_.extract(it);
+  std::string new_key(to);
+  for (char& c : new_key) c = ToLower(c);
+  bool ok = true;
+  if (new_key.empty() || by_name_.contains(new_key)) {
+    ok = new_key.empty();
+    if (!ok) *reason = "Target command name already exists";
+    ordered_.erase(std::find(ordered_.begin(), ordered_.end(), &row.mapped()));
+    disabled_.push_back(std::move(row));
+  } else {
+    row.key() = std::move(new_key);
+    by_name_.insert(std::move(row));
+  }
+  RebuildIndex();
+  return ok;
+}
+
+bool ApplyCommandRenames(const std::vector<Config::CommandRename>& renames, CommandTable& table,
+                         std::string* error) {
+  for (const auto& r : renames) {
+    std::string reason;
+    if (!table.Rename(r.from, r.to, &reason)) {
+      *error = FatalConfigError(r.line_number, r.line, reason);
+      return false;
+    }
+  }
+  return true;
 }
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& parent, std::string_view sub) {
@@ -263,6 +301,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterMonitorCommands(table);
   RegisterSlowlogCommands(table);
   RegisterLatencyCommands(table);
+  RegisterAclCommands(table);
 }
 
 // ---- Calls and stats ----

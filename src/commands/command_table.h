@@ -15,6 +15,7 @@
 
 #include "resp/reply_writer.h"
 #include "src/commands/client_state.h"
+#include "src/commands/config.h"
 
 namespace lrukv::cmd {
 
@@ -101,6 +102,13 @@ class CommandTable {
   // nullptr when unknown.
   static const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view sub);
   const std::vector<const CommandSpec*>& all() const { return ordered_; }
+  // rename-command: the row answering to `from` (case-insensitive) answers to `to` from now on,
+  // or to nothing when `to` is empty; it keeps its own name for COMMAND, commandstats, CLIENT
+  // LIST and error texts, as Redis keeps a renamed command's fullname. Fails with Redis's
+  // reason when `from` is unknown or `to` is taken (the `from` row is then gone, as in Redis,
+  // which treats both as fatal). Run before any client does: pointers to the row stay valid,
+  // but `from` no longer finds it.
+  bool Rename(std::string_view from, std::string_view to, std::string* reason);
 
  private:
   struct NameHash {
@@ -110,12 +118,21 @@ class CommandTable {
   static uint64_t FoldedNameHash(std::string_view name);
   void RebuildIndex();
 
-  // key: lower-case name
-  std::unordered_map<std::string, CommandSpec, NameHash, std::equal_to<>> by_name_;
+  // key: the lower-case name the row answers to (its own name unless renamed)
+  using Rows = std::unordered_map<std::string, CommandSpec, NameHash, std::equal_to<>>;
+  Rows by_name_;
   std::vector<const CommandSpec*> ordered_;
-  std::vector<const CommandSpec*> index_;  // linear probing, a power of two >= 4x the rows
+  // linear probing over by_name_'s rows, a power of two >= 4x the rows
+  std::vector<const Rows::value_type*> index_;
+  std::vector<Rows::node_type> disabled_;  // rows renamed to "", kept so pointers stay valid
   std::deque<std::string> owned_names_;  // backing text of renamed subcommands (stable)
 };
+
+// Applies the config's rename-command lines to `table` in order. On failure *error holds Redis's
+// FATAL CONFIG FILE ERROR block for the line at fault ("No such command in rename-command",
+// "Target command name already exists").
+bool ApplyCommandRenames(const std::vector<Config::CommandRename>& renames, CommandTable& table,
+                         std::string* error);
 
 // Family registration, one function per family file; RegisterAllCommands calls them all.
 void RegisterStringCommands(CommandTable& table);
@@ -128,6 +145,7 @@ void RegisterPubSubCommands(CommandTable& table);
 void RegisterSlowlogCommands(CommandTable& table);
 void RegisterMonitorCommands(CommandTable& table);
 void RegisterLatencyCommands(CommandTable& table);
+void RegisterAclCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
 // The one place around every handler. Execute does, in Redis's order: lookup (subcommands by

@@ -383,7 +383,7 @@ static const std::vector<Config::Directive>& Table() {
         {"unixsocketperm", Kind::kOctal, kImmutable, &C::unixsocketperm, "", 0, 0777},
         {"timeout", Kind::kInt, 0, &C::timeout_s, "", 0, kIntMax},
         {"tcp-keepalive", Kind::kInt, 0, &C::tcp_keepalive_s, "", 0, kIntMax},
-        {"protected-mode", Kind::kBool, 0, {}, "yes"},
+        {"protected-mode", Kind::kBool, 0, &C::protected_mode, ""},
         {"maxclients", Kind::kInt, 0, &C::maxclients, "", 1, 4294967295ull},
         {"io-threads", Kind::kInt, kImmutable, {}, "1", 1, 128},
         // General
@@ -725,7 +725,7 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
 
 // ---- Config file and command line ----
 
-static std::string FatalConfigError(int line_number, std::string_view line,
+std::string FatalConfigError(int line_number, std::string_view line,
                                     std::string_view reason) {
   return "*** FATAL CONFIG FILE ERROR (lrukv " LRUKV_VERSION ") ***\n"
          "Reading the configuration file, at line " +
@@ -760,6 +760,12 @@ bool Config::LoadText(const std::string& text, int first_line, bool from_args,
       bool ok = LoadFile(words[1], error);
       config_file_ = saved_file;
       if (!ok) return false;
+      continue;
+    }
+    if (name == "rename-command" && words.size() == 3) {
+      // Not a directive: the command table applies it (ApplyCommandRenames), and CONFIG
+      // GET/SET know no such name, as in Redis.
+      command_renames.push_back({words[1], words[2], line_number, line});
       continue;
     }
     const Directive* d = FindDirective(name);

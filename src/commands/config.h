@@ -14,6 +14,10 @@
 
 namespace lrukv::cmd {
 
+// Redis's startup error block for `line` (at `line_number` of the config file, or of the command
+// line's directives after it): "*** FATAL CONFIG FILE ERROR ... ***", the line, the reason.
+std::string FatalConfigError(int line_number, std::string_view line, std::string_view reason);
+
 class Config {
  public:
   Config();
@@ -30,6 +34,9 @@ class Config {
   int databases = 16;
   int hz = 10;
   std::string requirepass;
+  // Refuse clients from non-loopback addresses while the default user has no password (Redis
+  // 7.0's rule: whatever `bind` says).
+  bool protected_mode = true;
   std::string loglevel = "notice";
   std::string logfile;          // empty: stderr
   std::string dir = ".";
@@ -58,6 +65,17 @@ class Config {
   int maxmemory_samples = 5;  // accepted; lrukv's LRU is exact
   bool daemonize = false;
   std::string pidfile;  // empty: none
+
+  // One `rename-command <from> <to>` line of the file or command line, in order; an empty
+  // `to` disables the command. Applied to the command table by ApplyCommandRenames
+  // (command_table.h), which reports errors against `line_number` and `line`.
+  struct CommandRename {
+    std::string from;
+    std::string to;
+    int line_number = 0;
+    std::string line;
+  };
+  std::vector<CommandRename> command_renames;
 
   // Sets one directive from text (file line, --flag or CONFIG SET), validating it as Redis
   // does. On failure returns false and fills *error with Redis's CONFIG SET error text.

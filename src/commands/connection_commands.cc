@@ -43,10 +43,6 @@ bool TimeIndependentEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-bool IsAuthenticated(const ServerContext& server, const ClientState& client) {
-  return client.authenticated || server.config.requirepass.empty();
-}
-
 // Only the "default" user exists: without requirepass it takes any password (Redis's nopass),
 // with it only that one. On success the client is authenticated; on failure nothing changes.
 bool Authenticate(ServerContext& server, ClientState& client, std::string_view user,
@@ -184,7 +180,9 @@ void CmdHello(CommandContext& ctx) {
     ctx.reply.Error(resp::err::kWrongPass);
     return;
   }
-  if (!IsAuthenticated(ctx.server, client)) {
+  // Redis asks the client's own flag here, not whether a password is set now: a client that
+  // connected while requirepass was set stays unauthenticated for HELLO after it is cleared.
+  if (!client.authenticated) {
     ctx.reply.Error(resp::err::kHelloNoAuth);
     return;
   }
@@ -556,7 +554,12 @@ constexpr std::string_view kClientHelp[] = {
 
 void CmdClientHelp(CommandContext& ctx) {
   ctx.reply.ArrayHeader(std::size(kClientHelp));
-  for (std::string_view line : kClientHelp) ctx.reply.Simple(line);
+  // The first line names the command as called, as Redis's addReplyHelp (rename-command).
+  std::string first(ctx.args[0]);
+  for (char& c : first) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  first.append(kClientHelp[0].substr(kClientHelp[0].find(' ')));
+  ctx.reply.Simple(first);
+  for (size_t i = 1; i < std::size(kClientHelp); ++i) ctx.reply.Simple(kClientHelp[i]);
 }
 
 }  // namespace

@@ -25,9 +25,13 @@ namespace lrukv::cmd {
 
 void ReplyHelp(CommandContext& ctx, std::string_view name,
                std::initializer_list<std::string_view> lines) {
+  // The command as called, upper-cased (Redis's addReplyHelp), so a renamed command's help
+  // names its new name.
+  std::string called(ctx.args.empty() ? name : ctx.args[0]);
+  for (char& c : called) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
   ctx.reply.ArrayHeader(lines.size() + 3);
   ctx.reply.Simple(
-      fmt::format("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", name));
+      fmt::format("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", called));
   for (std::string_view line : lines) ctx.reply.Simple(line);
   ctx.reply.Simple("HELP");
   ctx.reply.Simple("    Prints this help.");

@@ -70,7 +70,9 @@ void CmdCommandHelp(CommandContext& ctx);
 int64_t WallClockUs(const ServerContext& server, int64_t now_ms);
 
 // Replies Redis's HELP form: "+<NAME> <subcommand> [<arg> [value] [opt] ...]. Subcommands
-// are:" then each line of `lines`, then "HELP" / "    Prints this help.".
+// are:" then each line of `lines`, then "HELP" / "    Prints this help.". NAME is the command
+// as called, upper-cased (a renamed CONFIG answers "MYCONFIG <subcommand>..."); `name` is the
+// command's own name, for the reader and for a call without arguments.
 void ReplyHelp(CommandContext& ctx, std::string_view name,
                std::initializer_list<std::string_view> lines);
 

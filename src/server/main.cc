@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/server/log.h"
 #include "src/server/server.h"
@@ -93,6 +94,13 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> options(argv + first_option, argv + argc);
   if (!config.ApplyArgs(options, &error)) Fatal(error);
+  {
+    // rename-command lines fail the start as Redis's config loading does; the server applies
+    // them again to its own table.
+    lrukv::cmd::CommandTable check;
+    lrukv::cmd::RegisterAllCommands(check);
+    if (!lrukv::cmd::ApplyCommandRenames(config.command_renames, check, &error)) Fatal(error);
+  }
 
   if (config.daemonize) Daemonize();
   if (!lrukv::server::SetLogFile(config.logfile, &error)) Fatal(error);

@@ -96,6 +96,20 @@ struct FreeBuffer {
   void operator()(char* p) const { std::free(p); }
 };
 
+// Redis's connIsLocal: a peer whose address text starts with "127." or is "::1" (the unix
+// socket is never asked). What protected-mode lets in without a password.
+bool IsLoopbackPeer(const struct sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const struct sockaddr_in*>(&ss);
+    return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (ss.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const struct sockaddr_in6*>(&ss);
+    return IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+  }
+  return false;
+}
+
 }  // namespace
 
 // ---- Handles ----
@@ -188,6 +202,8 @@ Server::Server(cmd::Config& config)
       context_{engine_, config_, table_, *this, {}},
       dispatcher_(context_) {
   cmd::RegisterAllCommands(table_);
+  std::string rename_error;  // main() has already refused a config whose renames fail
+  cmd::ApplyCommandRenames(config_.command_renames, table_, &rename_error);
   shared_in_ = std::make_unique<char[]>(kSharedReadBytes);
   stats_.start_time_ms = clock_.NowMs();
   context_.counters.last_save_time_s = stats_.start_time_ms / 1000;  // Redis: lastsave = start
@@ -395,6 +411,7 @@ void Server::Accept(Listener* l) {
   }
   int64_t now_ms = clock_.NowMs();
   cmd::ConnectionInfo& info = c->client.conn;
+  bool loopback_peer = l->unix_socket;
   info.unix_socket = l->unix_socket;
   info.created_ms = now_ms;
   info.last_interaction_ms = now_ms;
@@ -409,13 +426,19 @@ void Server::Accept(Listener* l) {
       uv_tcp_keepalive(&c->handle.tcp, 1, static_cast<unsigned>(config_.tcp_keepalive_s));
     struct sockaddr_storage ss;
     int len = sizeof(ss);
-    if (uv_tcp_getpeername(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    if (uv_tcp_getpeername(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
       info.addr = FormatAddr(ss);
+      loopback_peer = IsLoopbackPeer(ss);
+    }
     len = sizeof(ss);
     if (uv_tcp_getsockname(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
       info.laddr = FormatAddr(ss);
   }
   c->client.id = next_client_id_++;
+  if (!loopback_peer && config_.protected_mode && config_.requirepass.empty()) {
+    RefuseProtectedMode(c);
+    return;
+  }
   c->client.authenticated = config_.requirepass.empty();
   ApplyParserLimits(c);
 
@@ -435,6 +458,18 @@ void Server::Accept(Listener* l) {
   } else {
     CloseConnection(c);
   }
+}
+
+// protected-mode, as Redis's clientAcceptHandler: the DENIED text, then close. The refused
+// client took an id and counts in rejected_connections, not total_connections_received.
+void Server::RefuseProtectedMode(Connection* c) {
+  static const std::string kDenied =
+      "-" + std::string(resp::err::kProtectedModeDenied) + "\r\n";
+  uv_buf_t b = uv_buf_init(const_cast<char*>(kDenied.data()), kDenied.size());
+  uv_try_write(c->stream(), &b, 1);
+  ++stats_.rejected_connections;
+  Log(LogLevel::kVerbose, "Refused {} (protected mode)", c->client.conn.addr);
+  uv_close(c->as_handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
 }
 
 void Server::ApplyParserLimits(Connection* c) {

@@ -104,6 +104,7 @@ class Server final : public cmd::ServerControl {
   void ScheduleExpire(uint64_t delay_ms);
   void DoShutdown();
   void ApplyEngineLimits();
+  void RefuseProtectedMode(Connection* c);
   void ApplyParserLimits(Connection* c);
   // Re-reads the three classes of client-output-buffer-limit into *_output_limit_.
   void ApplyOutputLimits();
