@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::string_view kDefaultUser = "default";
 
-// Redis 7.0's command categories, in the order ACL CAT lists them.
-constexpr std::string_view kCategories[] = {
-    "keyspace", "read",      "write",  "set",    "sortedset", "list",      "hash",
-    "string",   "bitmap",    "hyperloglog", "geo", "stream",  "pubsub",    "admin",
-    "fast",     "slow",      "blocking", "dangerous", "connection", "transaction", "scripting"};
-
 // Most bits ACL GENPASS makes, as Redis.
 constexpr int64_t kGenpassMaxBits = 4096;
 // Bits ACL GENPASS makes without an argument, as Redis.
@@ -49,22 +43,6 @@ std::string DefaultUserRules(const ServerContext& server) {
   const std::string& pass = server.config.requirepass;
   std::string password = pass.empty() ? "nopass" : "#" + Sha256Hex(pass);
   return "user default on " + password + " ~* &* +@all";
-}
-
-// True when the space-separated `categories` ("@read @string @fast") hold "@<category>".
-bool InCategory(std::string_view categories, std::string_view category) {
-  size_t pos = 0;
-  while (pos < categories.size()) {
-    size_t end = categories.find(' ', pos);
-    if (end == std::string_view::npos) end = categories.size();
-    std::string_view word = categories.substr(pos, end - pos);
-    if (word.size() == category.size() + 1 && word[0] == '@' &&
-        EqualsIgnoreCase(word.substr(1), category)) {
-      return true;
-    }
-    pos = end + 1;
-  }
-  return false;
 }
 
 // ---- Handlers ----
@@ -93,7 +71,7 @@ void CmdAclGetUser(CommandContext& ctx) {
   const std::string& pass = ctx.server.config.requirepass;
   ctx.reply.MapHeader(6);
   ctx.reply.Bulk("flags");
-  ctx.reply.ArrayHeader(pass.empty() ? 2 : 1);
+  ctx.reply.SetHeader(pass.empty() ? 2 : 1);
   ctx.reply.Bulk("on");
   if (pass.empty()) ctx.reply.Bulk("nopass");
   ctx.reply.Bulk("passwords");
@@ -117,22 +95,22 @@ void CmdAclCat(CommandContext& ctx) {
     return;
   }
   if (ctx.args.size() == 2) {
-    ctx.reply.ArrayHeader(std::size(kCategories));
-    for (std::string_view c : kCategories) ctx.reply.Bulk(c);
+    ctx.reply.ArrayHeader(AclCategoryNames().size());
+    for (std::string_view c : AclCategoryNames()) ctx.reply.Bulk(c);
     return;
   }
   std::string_view category = ctx.args[2];
   bool known = false;
-  for (std::string_view c : kCategories) known = known || EqualsIgnoreCase(c, category);
+  for (std::string_view c : AclCategoryNames()) known = known || EqualsIgnoreCase(c, category);
   if (!known) {
     ctx.reply.Error("ERR Unknown category '" + std::string(category) + "'");
     return;
   }
   std::vector<std::string_view> names;
   for (const CommandSpec* spec : ctx.server.commands.all()) {
-    if (InCategory(spec->acl_categories, category)) names.push_back(spec->name);
+    if (CommandHasAclCategory(*spec, category)) names.push_back(spec->name);
     for (const CommandSpec& sub : spec->subcommands) {
-      if (InCategory(sub.acl_categories, category)) names.push_back(sub.name);
+      if (CommandHasAclCategory(sub, category)) names.push_back(sub.name);
     }
   }
   ctx.reply.ArrayHeader(names.size());

@@ -648,4 +648,10 @@ void CmdCommandHelp(CommandContext& ctx) {
              "    Return the keys and the access flags from a full Redis command."});
 }
 
+bool CommandHasAclCategory(const CommandSpec& spec, std::string_view category) {
+  return HasAclCategory(spec, category);
+}
+
+std::span<const std::string_view> AclCategoryNames() { return kAclCategories; }
+
 }  // namespace lrukv::cmd

@@ -159,39 +159,34 @@ void CmdHello(CommandContext& ctx) {
     }
     next = 2;
   }
-  const std::string_view* user = nullptr;
-  const std::string_view* pass = nullptr;
-  const std::string_view* name = nullptr;
+  // Each option takes effect as it is parsed, as in Redis 7.0: an AUTH or SETNAME before a
+  // failing option stays done ("HELLO 3 SETNAME a AUTH default pw BAD" names and logs in the
+  // client, then answers the syntax error), and SETNAME works even before AUTH.
   for (size_t j = next; j < ctx.args.size(); ++j) {
     size_t more = ctx.args.size() - 1 - j;
     if (EqualsIgnoreCase(ctx.args[j], "auth") && more >= 2) {
-      user = &ctx.args[j + 1];
-      pass = &ctx.args[j + 2];
+      if (!Authenticate(ctx.server, client, ctx.args[j + 1], ctx.args[j + 2])) {
+        ctx.reply.Error(resp::err::kWrongPass);
+        return;
+      }
       j += 2;
     } else if (EqualsIgnoreCase(ctx.args[j], "setname") && more >= 1) {
-      name = &ctx.args[j + 1];
+      if (!ValidClientAttr(ctx.args[j + 1])) {
+        ctx.reply.Error(resp::err::kClientNameChars);
+        return;
+      }
+      client.name.assign(ctx.args[j + 1]);
       ++j;
     } else {
       ctx.reply.Error(resp::err::HelloSyntax(ctx.args[j]));
       return;
     }
   }
-  if (user != nullptr && !Authenticate(ctx.server, client, *user, *pass)) {
-    ctx.reply.Error(resp::err::kWrongPass);
-    return;
-  }
   // Redis asks the client's own flag here, not whether a password is set now: a client that
   // connected while requirepass was set stays unauthenticated for HELLO after it is cleared.
   if (!client.authenticated) {
     ctx.reply.Error(resp::err::kHelloNoAuth);
     return;
-  }
-  if (name != nullptr) {
-    if (!ValidClientAttr(*name)) {
-      ctx.reply.Error(resp::err::kClientNameChars);
-      return;
-    }
-    client.name.assign(*name);
   }
   if (version != 0) {
     client.protocol = static_cast<int>(version);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,11 @@ void CmdCommandList(CommandContext& ctx);
 void CmdCommandGetKeys(CommandContext& ctx);
 void CmdCommandGetKeysAndFlags(CommandContext& ctx);
 void CmdCommandHelp(CommandContext& ctx);
+// Whether `spec` is in ACL category `category` ("string", any case), counting the categories
+// its flags imply, as COMMAND INFO prints them and ACL CAT lists them.
+bool CommandHasAclCategory(const CommandSpec& spec, std::string_view category);
+// Redis 7.0's 21 ACL categories, in ACL CAT's order.
+std::span<const std::string_view> AclCategoryNames();
 
 // ---- Shared ----
 

@@ -636,6 +636,7 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
       Log(LogLevel::kVerbose, "Protocol error ({}) from client: id={} addr={}",
           c->parser.error(), c->client.id, c->client.conn.addr);
       writer.Error(c->parser.error());
+      cmd::CountErrorReply(context_, c->parser.error());  // Redis counts these in errorstats
       c->client.close_after_reply = true;
       pos = len;
       break;
