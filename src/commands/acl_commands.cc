@@ -1,10 +1,11 @@
 // The ACL container as far as lrukv's one user goes: "default", on, with requirepass as its only
 // password (or nopass) and every command, key and channel allowed. WHOAMI, USERS, LIST, GETUSER,
-// CAT, DELUSER, GENPASS, DRYRUN, LOAD, SAVE and HELP answer as Redis 7.0 does for that user;
-// SETUSER and LOG, which need users or an ACL log, answer as unknown subcommands.
+// CAT, DELUSER, GENPASS, DRYRUN, LOAD, SAVE, LOG and HELP answer as Redis 7.0 does for that
+// user; SETUSER, which needs more users, answers as an unknown subcommand.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ constexpr std::string_view kDefaultUser = "default";
 
 // Most bits ACL GENPASS makes, as Redis.
 constexpr int64_t kGenpassMaxBits = 4096;
+// Entries ACL LOG prints without a count, as Redis.
+constexpr int64_t kAclLogDefaultCount = 10;
 // Bits ACL GENPASS makes without an argument, as Redis.
 constexpr int64_t kGenpassDefaultBits = 256;
 
@@ -196,6 +199,47 @@ void CmdAclDryRun(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// ACL LOG [count | RESET]: the newest `count` (default 10) failed authentications.
+void CmdAclLog(CommandContext& ctx) {
+  if (ctx.args.size() > 3) {
+    ReplySubcommandSyntax(ctx);
+    return;
+  }
+  int64_t count = kAclLogDefaultCount;
+  if (ctx.args.size() == 3) {
+    if (EqualsIgnoreCase(ctx.args[2], "reset")) {
+      ctx.server.acl_log.Reset();
+      ctx.reply.Ok();
+      return;
+    }
+    if (!ParseInt64(ctx.args[2], &count)) {
+      ctx.reply.Error(resp::err::kNotInteger);
+      return;
+    }
+  }
+  const auto& entries = ctx.server.acl_log.entries();
+  const size_t n = std::min(entries.size(), static_cast<size_t>(std::max<int64_t>(count, 0)));
+  ctx.reply.ArrayHeader(n);
+  for (size_t i = 0; i < n; ++i) {
+    const AclLogEntry& e = entries[i];
+    ctx.reply.MapHeader(7);
+    ctx.reply.Bulk("count");
+    ctx.reply.Integer(static_cast<int64_t>(e.count));
+    ctx.reply.Bulk("reason");
+    ctx.reply.Bulk("auth");
+    ctx.reply.Bulk("context");
+    ctx.reply.Bulk(e.in_multi ? "multi" : "toplevel");
+    ctx.reply.Bulk("object");
+    ctx.reply.Bulk("AUTH");
+    ctx.reply.Bulk("username");
+    ctx.reply.Bulk(e.username);
+    ctx.reply.Bulk("age-seconds");
+    ctx.reply.Double(static_cast<double>(ctx.now_ms - e.updated_ms) / 1000.0);
+    ctx.reply.Bulk("client-info");
+    ctx.reply.Bulk(e.client_info);
+  }
+}
+
 // ACL LOAD / ACL SAVE: there is no ACL file (no aclfile directive), as a Redis without one.
 void CmdAclNoFile(CommandContext& ctx) {
   ctx.reply.Error(
@@ -258,6 +302,7 @@ void RegisterAclCommands(CommandTable& table) {
   add("acl|list", 2, kAdminLs, CmdAclList, kAdminAcl);
   add("acl|whoami", 2, kNoScriptLs, CmdAclWhoami, "@slow");
   add("acl|getuser", 3, kAdminLs, CmdAclGetUser, kAdminAcl);
+  add("acl|log", -2, kAdminLs, CmdAclLog, kAdminAcl);
   add("acl|cat", -2, kNoScriptLs, CmdAclCat, "@slow");
   table.Register(std::move(acl));
 }

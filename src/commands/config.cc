@@ -431,6 +431,7 @@ static const std::vector<Config::Directive>& Table() {
         {"slowlog-log-slower-than", Kind::kInt, 0, &C::slowlog_log_slower_than_us, "", -1,
          kLLongMax},
         {"slowlog-max-len", Kind::kInt, 0, &C::slowlog_max_len, "", 0, kLLongMax},
+        {"acllog-max-len", Kind::kInt, 0, &C::acllog_max_len, "", 0, kLLongMax},
         {"latency-monitor-threshold", Kind::kInt, 0, &C::latency_monitor_threshold_ms, "", 0,
          kLLongMax},
         {"latency-tracking", Kind::kBool, 0, &C::latency_tracking, ""},

@@ -57,6 +57,7 @@ class Config {
   uint32_t notify_keyspace_flags = 0;             // the same as NotifyFlag bits (keyspace_events.h)
   int64_t slowlog_log_slower_than_us = 10000;     // -1 disables, 0 logs every command
   uint64_t slowlog_max_len = 128;
+  uint64_t acllog_max_len = 128;  // ACL LOG entries kept
   int64_t latency_monitor_threshold_ms = 0;
   bool latency_tracking = true;  // per-command call histograms (INFO latencystats)
   // INFO latencystats' percentiles, as typed (CONFIG GET text) and parsed, in that order.

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -44,14 +45,21 @@ bool TimeIndependentEquals(std::string_view a, std::string_view b) {
 }
 
 // Only the "default" user exists: without requirepass it takes any password (Redis's nopass),
-// with it only that one. On success the client is authenticated; on failure nothing changes.
-bool Authenticate(ServerContext& server, ClientState& client, std::string_view user,
-                  std::string_view pass) {
-  if (user != "default") return false;
-  const std::string& required = server.config.requirepass;
-  if (!required.empty() && !TimeIndependentEquals(pass, required)) return false;
-  client.authenticated = true;
-  return true;
+// with it only that one. On success the client is authenticated; a failure changes nothing
+// but goes to the ACL log, with the client as CLIENT LIST shows it now.
+bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  const std::string& required = ctx.server.config.requirepass;
+  if (user == "default" && (required.empty() || TimeIndependentEquals(pass, required))) {
+    ctx.client.authenticated = true;
+    return true;
+  }
+  size_t argv_mem = 0;
+  for (std::string_view a : ctx.args) argv_mem += a.size();
+  std::string client_info;
+  AppendClientInfo(client_info, ctx.client, ctx.now_ms, argv_mem);
+  ctx.server.acl_log.AddAuthFailure(user, ctx.client.in_multi, ctx.now_ms,
+                                    std::move(client_info), ctx.server.config.acllog_max_len);
+  return false;
 }
 
 // ---- Simple connection commands ----
@@ -136,7 +144,7 @@ void CmdAuth(CommandContext& ctx) {
     user = ctx.args[1];
     pass = ctx.args[2];
   }
-  if (!Authenticate(ctx.server, ctx.client, user, pass)) {
+  if (!Authenticate(ctx, user, pass)) {
     ctx.reply.Error(resp::err::kWrongPass);
     return;
   }
@@ -165,7 +173,7 @@ void CmdHello(CommandContext& ctx) {
   for (size_t j = next; j < ctx.args.size(); ++j) {
     size_t more = ctx.args.size() - 1 - j;
     if (EqualsIgnoreCase(ctx.args[j], "auth") && more >= 2) {
-      if (!Authenticate(ctx.server, client, ctx.args[j + 1], ctx.args[j + 2])) {
+      if (!Authenticate(ctx, ctx.args[j + 1], ctx.args[j + 2])) {
         ctx.reply.Error(resp::err::kWrongPass);
         return;
       }

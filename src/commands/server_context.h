@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/commands/acl_log.h"
 #include "src/commands/client_state.h"
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
@@ -141,6 +142,8 @@ struct ServerContext {
   MonitorFeed monitors{};
   // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
   SlowLog slowlog{config};
+  // ACL LOG's entries: failed authentications (acl_log.h).
+  AclLog acl_log{};
   // LATENCY's event series; code that may block reports to it (latency_monitor.h).
   LatencyMonitor latency{config};
   // Expired and evicted keys as keyspace notifications; the Dispatcher's constructor adds it

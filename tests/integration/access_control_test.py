@@ -108,6 +108,18 @@ def masked(reply):
     return re.sub(rb"\$2\r\nid\r\n:\d+\r\n", b"$2\r\nid\r\n:ID\r\n", reply)
 
 
+def acl_log_shape(reply):
+    """An ACL LOG reply without what is each server's own: the age of an entry and the client
+    line it holds, but for the line's cmd= field."""
+    reply = re.sub(rb"(\$11\r\nage-seconds\r\n)(\$\d+\r\n[0-9.e-]+|,[0-9.e-]+)\r\n",
+                   rb"\1AGE\r\n", reply)
+
+    def client_line(m):
+        cmd = re.search(rb" cmd=(\S+)", m.group(2))
+        return m.group(1) + b"CLIENT cmd=" + (cmd.group(1) if cmd else b"?") + b"\r\n"
+    return re.sub(rb"(\$11\r\nclient-info\r\n)\$\d+\r\n([^\r]*)\r\n", client_line, reply)
+
+
 def wait_ready(server, password=None, timeout_s=30):
     """Waits until the server answers PING (after AUTH when it has a password), on one
     connection that sends nothing before, so error counters stay the same on both servers."""
@@ -208,6 +220,17 @@ def check_requirepass(build_dir):
         check_equal("after AUTH, 11 arguments", r.reply(), l.reply())
         # Both servers counted the same errors (NOAUTH, WRONGPASS, ...).
         check_equal("INFO errorstats", r.cmd("INFO", "errorstats"), l.cmd("INFO", "errorstats"))
+        # The failed AUTHs above went to the ACL log, grouped by user and context (EXEC: multi).
+        log = [acl_log_shape(c.cmd("ACL", "LOG")) for c in (r, l)]
+        check_equal("ACL LOG", log[0], log[1])
+        assert b"$5\r\nmulti\r\n" in log[1] and b"$6\r\nnobody\r\n" in log[1], log[1]
+        for args in (["ACL", "LOG", "1"], ["ACL", "LOG", "-1"], ["ACL", "LOG", "x"],
+                     ["ACL", "LOG", "1", "2"], ["HELLO", "3"], ["ACL", "LOG", "2"],
+                     ["HELLO", "2"], ["CONFIG", "SET", "acllog-max-len", "1"],
+                     ["AUTH", "nobody", "x"], ["ACL", "LOG"], ["ACL", "LOG", "RESET"],
+                     ["ACL", "LOG"], ["CONFIG", "GET", "acllog-max-len"]):
+            check_equal(f"after AUTH: {args}", acl_log_shape(masked(r.cmd(*args))),
+                        acl_log_shape(masked(l.cmd(*args))))
     finally:
         pair.cleanup()
 
@@ -270,13 +293,14 @@ def check_acl(build_dir):
             ["ACL", "DELUSER", "default"], ["ACL", "DELUSER", "nobody", "x"],
             ["ACL", "DELUSER", "x", "default"],
             ["ACL", "GENPASS", "0"], ["ACL", "GENPASS", "4097"], ["ACL", "GENPASS", "x"],
-            ["ACL", "GENPASS", "1", "2"], ["ACL", "LOAD"], ["ACL", "SAVE"],
+            ["ACL", "GENPASS", "1", "2"], ["ACL", "LOAD"], ["ACL", "SAVE"], ["ACL", "LOG"],
             ["ACL", "DRYRUN", "default", "get", "k"], ["ACL", "DRYRUN", "default", "get"],
             ["ACL", "DRYRUN", "default", "foo"], ["ACL", "DRYRUN", "nobody", "get", "k"],
             ["ACL", "DRYRUN", "default", "config", "get", "x"],
             ["ACL", "DRYRUN", "default", "config", "foo"], ["ACL", "DRYRUN", "default"],
             ["ACL", "HELP"], ["ACL", "HELP", "x"],
-            ["COMMAND", "INFO", "acl|whoami", "acl|cat", "acl|list", "acl|users", "acl|help"],
+            ["COMMAND", "INFO", "acl|whoami", "acl|cat", "acl|list", "acl|users", "acl|help",
+             "acl|log", "acl|getuser", "acl|genpass", "acl|dryrun"],
             ["HELLO", "3"], ["ACL", "GETUSER", "default"], ["ACL", "USERS"],
         ]])
         r, l = pair.conns()
