@@ -230,7 +230,7 @@ void CmdAclLog(CommandContext& ctx) {
     ctx.reply.Bulk("context");
     ctx.reply.Bulk(e.in_multi ? "multi" : "toplevel");
     ctx.reply.Bulk("object");
-    ctx.reply.Bulk("AUTH");
+    ctx.reply.Bulk(e.object);
     ctx.reply.Bulk("username");
     ctx.reply.Bulk(e.username);
     ctx.reply.Bulk("age-seconds");

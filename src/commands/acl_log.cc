@@ -15,11 +15,11 @@ constexpr int64_t kGroupingWindowMs = 60000;
 
 }  // namespace
 
-void AclLog::AddAuthFailure(std::string_view username, bool in_multi, int64_t now_ms,
-                            std::string client_info, uint64_t max_entries) {
+void AclLog::AddAuthFailure(std::string_view object, std::string_view username, bool in_multi,
+                            int64_t now_ms, std::string client_info, uint64_t max_entries) {
   for (size_t i = 0; i < entries_.size() && i < kEntriesScanned; ++i) {
     AclLogEntry& e = entries_[i];
-    if (e.in_multi != in_multi || e.username != username) continue;
+    if (e.in_multi != in_multi || e.object != object || e.username != username) continue;
     if (now_ms - e.updated_ms > kGroupingWindowMs) continue;
     AclLogEntry folded = std::move(e);
     entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -29,8 +29,8 @@ void AclLog::AddAuthFailure(std::string_view username, bool in_multi, int64_t no
     entries_.push_front(std::move(folded));
     return;
   }
-  entries_.push_front(
-      AclLogEntry{1, in_multi, std::string(username), now_ms, std::move(client_info)});
+  entries_.push_front(AclLogEntry{1, in_multi, std::string(object), std::string(username), now_ms,
+                                  std::move(client_info)});
   while (entries_.size() > max_entries) entries_.pop_back();
 }
 

@@ -57,7 +57,7 @@ bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view p
   for (std::string_view a : ctx.args) argv_mem += a.size();
   std::string client_info;
   AppendClientInfo(client_info, ctx.client, ctx.now_ms, argv_mem);
-  ctx.server.acl_log.AddAuthFailure(user, ctx.client.in_multi, ctx.now_ms,
+  ctx.server.acl_log.AddAuthFailure(ctx.args[0], user, ctx.client.in_multi, ctx.now_ms,
                                     std::move(client_info), ctx.server.config.acllog_max_len);
   return false;
 }
