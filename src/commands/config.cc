@@ -65,6 +65,7 @@ constexpr std::string_view kPolicies[] = {"volatile-lru", "volatile-lfu",   "vol
                                           "allkeys-random", "noeviction"};
 constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning"};
 constexpr std::string_view kAppendFsync[] = {"always", "everysec", "no"};
+constexpr std::string_view kTlsAuthClients[] = {"no", "yes", "optional"};
 
 constexpr int64_t kIntMax = INT_MAX;
 constexpr int64_t kLLongMax = LLONG_MAX;
@@ -438,6 +439,29 @@ static const std::vector<Config::Directive>& Table() {
         {"latency-tracking-info-percentiles", Kind::kPercentiles, kMultiArg,
          &C::latency_tracking_info_percentiles, ""},
         {"notify-keyspace-events", Kind::kNotify, 0, &C::notify_keyspace_events, ""},
+        // TLS, as Redis 7.0 built with TLS; applied to the running server by on_apply.
+        {"tls-port", Kind::kInt, 0, &C::tls_port, "", 0, 65535},
+        {"tls-session-cache-size", Kind::kInt, 0, &C::tls_session_cache_size, "", 0, kIntMax},
+        {"tls-session-cache-timeout", Kind::kInt, 0, &C::tls_session_cache_timeout_s, "", 0,
+         kIntMax},
+        {"tls-cluster", Kind::kBool, 0, &C::tls_cluster, ""},
+        {"tls-replication", Kind::kBool, 0, &C::tls_replication, ""},
+        {"tls-auth-clients", Kind::kEnum, 0, &C::tls_auth_clients, "", 0, 0, kTlsAuthClients},
+        {"tls-prefer-server-ciphers", Kind::kBool, 0, &C::tls_prefer_server_ciphers, ""},
+        {"tls-session-caching", Kind::kBool, 0, &C::tls_session_caching, ""},
+        {"tls-cert-file", Kind::kString, 0, &C::tls_cert_file, ""},
+        {"tls-key-file", Kind::kString, 0, &C::tls_key_file, ""},
+        {"tls-key-file-pass", Kind::kString, 0, &C::tls_key_file_pass, ""},
+        // For connections lrukv would open itself (replication, cluster): accepted and kept.
+        {"tls-client-cert-file", Kind::kString, 0, {}, ""},
+        {"tls-client-key-file", Kind::kString, 0, {}, ""},
+        {"tls-client-key-file-pass", Kind::kString, 0, {}, ""},
+        {"tls-dh-params-file", Kind::kString, 0, &C::tls_dh_params_file, ""},
+        {"tls-ca-cert-file", Kind::kString, 0, &C::tls_ca_cert_file, ""},
+        {"tls-ca-cert-dir", Kind::kString, 0, &C::tls_ca_cert_dir, ""},
+        {"tls-protocols", Kind::kString, 0, &C::tls_protocols, ""},
+        {"tls-ciphers", Kind::kString, 0, &C::tls_ciphers, ""},
+        {"tls-ciphersuites", Kind::kString, 0, &C::tls_ciphersuites, ""},
     };
     return t;
   }();

@@ -78,6 +78,25 @@ class Config {
   };
   std::vector<CommandRename> command_renames;
 
+  // ---- TLS (src/server/tls_context.cc builds the SSL_CTX from these; "" = not set) ----
+  int tls_port = 0;  // 0: no TLS listener
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_key_file_pass;
+  std::string tls_dh_params_file;
+  std::string tls_ca_cert_file;
+  std::string tls_ca_cert_dir;
+  std::string tls_protocols;     // "TLSv1.2 TLSv1.3" when empty
+  std::string tls_ciphers;       // TLSv1.2 and below (OpenSSL's cipher list syntax)
+  std::string tls_ciphersuites;  // TLSv1.3
+  std::string tls_auth_clients = "yes";  // yes / no / optional
+  bool tls_prefer_server_ciphers = false;
+  bool tls_session_caching = true;
+  int tls_session_cache_size = 20 * 1024;  // sessions
+  int tls_session_cache_timeout_s = 300;
+  bool tls_replication = false;  // accepted (no replicas); as in Redis, requires a CA when on
+  bool tls_cluster = false;      // accepted (no cluster); as in Redis, requires a CA when on
+
   // Sets one directive from text (file line, --flag or CONFIG SET), validating it as Redis
   // does. On failure returns false and fills *error with Redis's CONFIG SET error text.
   bool Set(std::string_view name, std::string_view value, std::string* error);

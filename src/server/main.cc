@@ -139,7 +139,8 @@ int main(int argc, char** argv) {
   int code;
   {
     lrukv::server::Server server(config);
-    Log(LogLevel::kNotice, "Running mode=standalone, port={}.", config.port);
+    Log(LogLevel::kNotice, "Running mode=standalone, port={}.",
+        config.port != 0 ? config.port : config.tls_port);  // as Redis
     code = server.Run();
   }
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());

@@ -23,6 +23,8 @@
 #include "src/commands/arg_parse.h"
 #include "src/commands/persistence.h"
 #include "src/server/log.h"
+#include "src/server/tls_context.h"
+#include "src/server/tls_session.h"
 
 namespace lrukv::server {
 
@@ -57,6 +59,10 @@ constexpr size_t kOutputBlockBytes = 64 * 1024;
 constexpr size_t kTrimAfterFreedBytes = 4 * 1024 * 1024;
 // Period of the client cron (idle timeouts, buffer trimming), milliseconds.
 constexpr uint64_t kCronPeriodMs = 1000;
+// A TLS client still in its handshake this long after it connected is closed, milliseconds
+// (lrukv's own bound; Redis has none): a client that stops mid-handshake cannot hold a
+// connection slot for ever, while a real handshake takes a few round trips.
+constexpr int64_t kTlsHandshakeTimeoutMs = 10'000;
 
 // Redis's cross-protocol scripting guard: a request named POST or Host: is an HTTP request
 // sent to us (by a browser, most likely on an attacker's page), never a Redis command.
@@ -121,6 +127,7 @@ struct Server::Listener {
   } handle;
   Server* server = nullptr;
   bool unix_socket = false;
+  bool tls = false;  // a tls-port listener: its connections get a TlsSession
   std::string address;  // "127.0.0.1:6379" or the socket path, for logs and laddr
 
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle); }
@@ -135,6 +142,9 @@ struct Server::Connection {
   Server* server = nullptr;
   cmd::ClientState client;
   resp::RequestParser parser;
+  // Accepted on a tls-port listener: the socket carries TLS records, and `in`/`out` hold the
+  // plaintext as for a plain connection (ReadTls, WriteTls). nullptr on a plain connection.
+  std::unique_ptr<TlsSession> tls;
   bool parser_auth_required = false;
   // Set by CloseAsap: closed at the next flush, pending replies dropped, input ignored.
   bool close_asap = false;
@@ -239,6 +249,8 @@ int Server::Run() {
   loop_ready_ = true;
   loop_.data = this;
 
+  // The TLS context is checked before the dump is loaded (a bad certificate fails at once).
+  if (config_.tls_port != 0 && !StartTls()) return 1;
   if (!LoadDumpAtStart()) return 1;
   std::string error;
   ApplyMaxClients(/*at_start=*/true, &error);
@@ -249,16 +261,22 @@ int Server::Run() {
       return 1;
     }
   }
+  if (config_.tls_port != 0 &&
+      !ListenTcp(config_.bind, config_.tls_port, &tls_listeners_, &error, /*tls=*/true)) {
+    Log(LogLevel::kWarning, "{}", error);
+    Log(LogLevel::kWarning, "Failed listening on port {} (tls), aborting.", config_.tls_port);
+    return 1;
+  }
   if (!config_.unixsocket.empty() && !ListenUnix(&error)) {
     Log(LogLevel::kWarning, "{}", error);
     Log(LogLevel::kWarning, "Failed opening Unix socket: {}", error);
     return 1;
   }
-  if (tcp_listeners_.empty() && !unix_listener_) {
+  if (tcp_listeners_.empty() && tls_listeners_.empty() && !unix_listener_) {
     Log(LogLevel::kWarning, "Configured to not listen anywhere, exiting.");
     return 1;
   }
-  stats_.tcp_port = config_.port;
+  stats_.tcp_port = config_.port != 0 ? config_.port : config_.tls_port;  // as Redis
 
   uv_prepare_init(&loop_, &prepare_);
   prepare_.data = this;
@@ -281,6 +299,7 @@ int Server::Run() {
 
   Log(LogLevel::kWarning, "Server initialized");
   if (!tcp_listeners_.empty()) Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  if (!tls_listeners_.empty()) Log(LogLevel::kNotice, "Ready to accept connections tls");
   if (unix_listener_) {
     Log(LogLevel::kNotice, "Ready to accept connections unix");
     Log(LogLevel::kNotice, "The server is now ready to accept connections at {}",
@@ -294,7 +313,7 @@ int Server::Run() {
 // ---- Listeners ----
 
 bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
-                       std::string* error) {
+                       std::string* error, bool tls) {
   // `bind ""` opens no TCP listener (as redis-server 7.0 does after CONFIG SET bind "").
   for (std::string_view word : cmd::SplitWords(bind)) {
     std::string addr(word);
@@ -320,6 +339,7 @@ bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>
     const bool unparsable = rc != 0 && !v6;
     auto* l = new Listener();
     l->server = this;
+    l->tls = tls;
     l->address = (v6 ? "[" + addr + "]" : addr) + ":" + std::to_string(port);
     uv_tcp_init(&loop_, &l->handle.tcp);
     l->handle.tcp.data = l;
@@ -404,7 +424,7 @@ void Server::Accept(Listener* l) {
     // Refuse as Redis does: the error, then close (best effort, never blocking).
     static const std::string kRefusal = std::string("-") + std::string(resp::err::kMaxClients) + "\r\n";
     uv_buf_t b = uv_buf_init(const_cast<char*>(kRefusal.data()), kRefusal.size());
-    uv_try_write(c->stream(), &b, 1);
+    if (!l->tls) uv_try_write(c->stream(), &b, 1);  // a TLS client could not read it
     ++stats_.rejected_connections;
     uv_close(c->as_handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
     return;
@@ -453,6 +473,7 @@ void Server::Accept(Listener* l) {
   ++stats_.total_connections_received;
   Log(LogLevel::kVerbose, "Accepted {}", info.addr);
 
+  if (l->tls && !StartTlsSession(c)) return;  // closed: a TLS port never serves plaintext
   if (uv_read_start(c->stream(), OnAlloc, OnRead) == 0) {
     c->reading = true;
   } else {
@@ -525,29 +546,10 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     c->in_len = 0;  // a client on its way out: its input is ignored, as Redis
     return;
   }
-  if (buf->base == s->shared_in_.get()) {
-    // At most kSharedReadBytes, below the smallest client-query-buffer-limit (1 MB).
-    size_t used = s->ProcessInput(c, buf->base, n);
-    if (used < n && !c->closing && !c->close_asap) s->KeepUnparsed(c, buf->base + used, n - used);
+  if (c->tls) {
+    s->ReadTls(c, buf->base, n);
   } else {
-    c->in_len += n;
-    // As Redis, the limit is checked after the read and before any of it runs, so a request
-    // whose bytes alone pass client-query-buffer-limit is refused even once it is whole.
-    if (c->in_len > s->config_.client_query_buffer_limit) {
-      Log(LogLevel::kWarning,
-          "Closing client that reached max query buffer length: id={} addr={} qbuf={} "
-          "(qbuf initial bytes: \"{}\")",
-          c->client.id, c->client.conn.addr, c->in_len,
-          std::string_view(c->in.get(), std::min<size_t>(c->in_len, 64)));
-      ++s->stats_.client_query_buffer_limit_disconnections;
-      s->CloseConnection(c);
-      return;
-    }
-    size_t used = s->ProcessInput(c, c->in.get(), c->in_len);
-    if (used > 0 && !c->closing) {
-      std::memmove(c->in.get(), c->in.get() + used, c->in_len - used);
-      c->in_len -= used;
-    }
+    s->ConsumeRead(c, buf->base, n);
   }
   if (c->closing) return;
   c->client.conn.query_buffer_bytes = c->in_len;
@@ -563,6 +565,33 @@ void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     s->Enqueue(c);
   }
   if (s->shutdown_requested_) s->DoShutdown();
+}
+
+void Server::ConsumeRead(Connection* c, char* data, size_t len) {
+  if (data == shared_in_.get()) {
+    // At most kSharedReadBytes, below the smallest client-query-buffer-limit (1 MB).
+    size_t used = ProcessInput(c, data, len);
+    if (used < len && !c->closing && !c->close_asap) KeepUnparsed(c, data + used, len - used);
+  } else {
+    c->in_len += len;
+    // As Redis, the limit is checked after the read and before any of it runs, so a request
+    // whose bytes alone pass client-query-buffer-limit is refused even once it is whole.
+    if (c->in_len > config_.client_query_buffer_limit) {
+      Log(LogLevel::kWarning,
+          "Closing client that reached max query buffer length: id={} addr={} qbuf={} "
+          "(qbuf initial bytes: \"{}\")",
+          c->client.id, c->client.conn.addr, c->in_len,
+          std::string_view(c->in.get(), std::min<size_t>(c->in_len, 64)));
+      ++stats_.client_query_buffer_limit_disconnections;
+      CloseConnection(c);
+      return;
+    }
+    size_t used = ProcessInput(c, c->in.get(), c->in_len);
+    if (used > 0 && !c->closing) {
+      std::memmove(c->in.get(), c->in.get() + used, c->in_len - used);
+      c->in_len -= used;
+    }
+  }
 }
 
 void Server::KeepUnparsed(Connection* c, const char* data, size_t len) {
@@ -693,7 +722,8 @@ void Server::Flush(Connection* c) {
     c->backlog_bytes -= block.size();
     if (!WriteBlock(c, block)) return;
   }
-  if (!c->out.empty() && !WriteBlock(c, c->out)) return;
+  // A TLS connection may have handshake records to send even with no reply.
+  if ((!c->out.empty() || c->tls) && !WriteBlock(c, c->out)) return;
   c->client.conn.output_buffer_bytes = 0;
   if (c->client.close_after_reply || c->client.killed) {
     CloseConnection(c);
@@ -704,6 +734,11 @@ void Server::Flush(Connection* c) {
 }
 
 bool Server::WriteBlock(Connection* c, std::string& block) {
+  if (c->tls) return WriteTls(c, block);
+  return WriteToSocket(c, block);
+}
+
+bool Server::WriteToSocket(Connection* c, std::string& block) {
   uv_buf_t b = uv_buf_init(block.data(), block.size());
   int n = uv_try_write(c->stream(), &b, 1);
   ++stats_.total_writes_processed;
@@ -761,6 +796,76 @@ void Server::AfterWrite(uv_write_t* req, int status) {
     if (uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
   }
   s->Enqueue(c);
+}
+
+// ---- TLS connections ----
+// The socket carries records; everything else (parsing, replies, output limits, backpressure,
+// closing) works on the plaintext exactly as for a plain connection.
+
+bool Server::StartTlsSession(Connection* c) {
+  SSL* ssl = tls_context_->NewSsl(config_.tls_auth_clients);
+  if (ssl == nullptr) {
+    Log(LogLevel::kWarning, "Error accepting a client connection: {}",
+        TakeOpenSslError("out of memory"));
+    CloseConnection(c);
+    return false;
+  }
+  c->tls = std::make_unique<TlsSession>(ssl);
+  return true;
+}
+
+void Server::ReadTls(Connection* c, char* data, size_t len) {
+  TlsSession& tls = *c->tls;
+  tls.Feed(data, len);  // copied: `data` is free for the plaintext again
+  if (!tls.handshake_done()) {
+    const TlsSession::Status status = tls.Handshake();
+    if (!tls.wire().empty()) Enqueue(c);
+    if (status == TlsSession::Status::kError) {
+      // As Redis logs a failed accept; the alert saying why goes out, then the connection
+      // closes, and whatever else it sends is ignored.
+      Log(LogLevel::kWarning, "Error accepting a client connection: {}", tls.error());
+      c->client.close_after_reply = true;
+      Enqueue(c);
+      return;
+    }
+    if (status != TlsSession::Status::kOk) return;  // more of the handshake to come
+  }
+  while (!c->closing && !c->client.close_after_reply && !c->client.killed && !c->close_asap &&
+         !shutdown_requested_) {
+    uv_buf_t buf;
+    OnAlloc(c->as_handle(), 0, &buf);  // where a plain read would land now
+    size_t got = 0;
+    const TlsSession::Status status = tls.Read(buf.base, buf.len, &got);
+    if (!tls.wire().empty()) Enqueue(c);
+    if (status == TlsSession::Status::kOk) {
+      ConsumeRead(c, buf.base, got);
+      continue;
+    }
+    if (status == TlsSession::Status::kClosed) {  // close_notify: as the socket's end of file
+      uv_read_stop(c->stream());
+      c->reading = false;
+      c->client.close_after_reply = true;
+      Enqueue(c);
+    } else if (status == TlsSession::Status::kError) {
+      Log(LogLevel::kVerbose, "Reading from client: {}", tls.error());
+      CloseConnection(c);
+    }
+    return;
+  }
+}
+
+bool Server::WriteTls(Connection* c, std::string& plain) {
+  TlsSession& tls = *c->tls;
+  if (!plain.empty()) {
+    if (!tls.Write(plain)) {
+      Log(LogLevel::kVerbose, "Error writing to client: {}", tls.error());
+      CloseConnection(c);
+      return false;
+    }
+    plain.clear();
+  }
+  if (tls.wire().empty()) return true;
+  return WriteToSocket(c, tls.wire());
 }
 
 void Server::CloseConnection(Connection* c) {
@@ -881,12 +986,13 @@ bool Server::ApplyConfig(std::string_view name, std::string* error) {
     return false;
   }
   if (name == "maxclients") return ApplyMaxClients(/*at_start=*/false, error);
+  if (name.starts_with("tls-")) return ApplyTlsConfig(name, error);
   if (name == "port" || name == "bind") {
     // uv_close releases the sockets at once, so the new listeners may reuse the address. On
     // failure Config restores the old values and calls us again, which listens as before.
     for (Listener* l : tcp_listeners_) CloseListener(l);
     tcp_listeners_.clear();
-    stats_.tcp_port = config_.port;
+    stats_.tcp_port = config_.port != 0 ? config_.port : config_.tls_port;
     if (config_.port != 0 && !ListenTcp(config_.bind, config_.port, &tcp_listeners_, error)) {
       Log(LogLevel::kWarning, "{}", *error);
       std::string cause = error->substr(error->rfind(": ") + 2);  // "Address already in use"
@@ -894,6 +1000,7 @@ bool Server::ApplyConfig(std::string_view name, std::string* error) {
                               : "Failed to bind to specified addresses.";
       return false;
     }
+    if (name == "bind") return ApplyTlsConfig(name, error);  // TLS listens on `bind` too
     return true;
   }
   return true;
@@ -1083,6 +1190,12 @@ void Server::OnCronTimer(uv_timer_t* handle) {
       Log(LogLevel::kVerbose, "Closing idle client id={} addr={}", c->client.id,
           c->client.conn.addr);
       s->CloseConnection(c);
+    } else if (c->tls && !c->tls->handshake_done() &&
+               now_ms - c->client.conn.created_ms > kTlsHandshakeTimeoutMs) {
+      Log(LogLevel::kVerbose,
+          "Closing client that did not complete the TLS handshake: id={} addr={}", c->client.id,
+          c->client.conn.addr);
+      s->CloseConnection(c);
     } else if (c->client.killed && c->write_in_flight) {
       // Killed, but its socket takes none of its pending replies: do not wait any longer.
       s->CloseConnection(c);
@@ -1166,6 +1279,7 @@ void Server::DoShutdown() {
   Log(LogLevel::kWarning, "User requested shutdown...");
   for (Listener* l : tcp_listeners_) CloseListener(l);
   tcp_listeners_.clear();
+  CloseTlsListeners();
   if (unix_listener_) {
     CloseListener(unix_listener_);
     unix_listener_ = nullptr;

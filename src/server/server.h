@@ -6,6 +6,8 @@
 // proto-max-bulk-len, client-query-buffer-limit, client-output-buffer-limit (`normal` and
 // `pubsub` classes; lrukv has no replicas) and the POST/Host: guard against cross-protocol
 // scripting.
+// With tls-port set, TLS listeners on the same addresses carry the same protocol inside TLS
+// (server_tls.cc, tls_context.h, tls_session.h).
 // Commands run through the Dispatcher; the server implements ServerControl for them.
 #pragma once
 
@@ -26,6 +28,8 @@
 #include "src/engine/engine.h"
 
 namespace lrukv::server {
+
+class TlsContext;
 
 class Server final : public cmd::ServerControl {
  public:
@@ -55,8 +59,9 @@ class Server final : public cmd::ServerControl {
 
   // ---- Listeners ----
   // Opens a TCP listener per `bind` address on `port` into *out; false with *error on failure.
+  // Connections accepted on a `tls` listener speak TLS.
   bool ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
-                 std::string* error);
+                 std::string* error, bool tls = false);
   bool ListenUnix(std::string* error);
   void CloseListener(Listener* listener);
   bool ApplyConfig(std::string_view name, std::string* error);  // Config::on_apply
@@ -78,6 +83,9 @@ class Server final : public cmd::ServerControl {
   // of the requests whose keys it handed over; 0 when it handed none.
   size_t PrefetchBatchKeys(Connection* c, const char* data, size_t len);
   void KeepUnparsed(Connection* c, const char* data, size_t len);
+  // Runs the bytes a read put at data[0, len) (the shared buffer, or the end of c->in, as
+  // OnAlloc chose) and keeps their unparsed tail. Closes `c` over client-query-buffer-limit.
+  void ConsumeRead(Connection* c, char* data, size_t len);
   void Enqueue(Connection* c);
   // Writes what `c` has pending: uv_try_write, then uv_write for the rest. Closes `c` when it is
   // flagged to close and nothing is left to write.
@@ -85,7 +93,28 @@ class Server final : public cmd::ServerControl {
   // Hands `block` to the socket: true when all of it went (block is then empty); false when
   // the rest went to a uv_write (write_in_flight) or `c` was closed on an error.
   bool WriteBlock(Connection* c, std::string& block);
+  // WriteBlock for bytes that go to the socket as they are.
+  bool WriteToSocket(Connection* c, std::string& block);
   void CloseConnection(Connection* c);
+
+  // ---- TLS (server_tls.cc; the read and write hooks are in server.cc) ----
+  // At start, with tls-port set: builds the TLS context and opens the TLS listeners. False
+  // (logged as Redis logs it) when either fails: the server must not start.
+  bool StartTls();
+  // CONFIG SET of tls-port, bind or a directive the TLS context is built from, as Redis's
+  // applyTLSPort / applyTlsCfg: false with Redis's error text when it cannot be applied.
+  bool ApplyTlsConfig(std::string_view name, std::string* error);
+  bool ApplyTlsDirective(std::string_view name, std::string* error);  // ApplyTlsConfig's body
+  void CloseTlsListeners();
+  // Gives a connection accepted on a TLS listener its session. False when OpenSSL could not
+  // make one (out of memory): `c` is then closed, never served in plaintext.
+  bool StartTlsSession(Connection* c);
+  // Hands the records just read to c's session: advances the handshake, then runs the
+  // plaintext through ConsumeRead as a plain read would. May close `c`.
+  void ReadTls(Connection* c, char* data, size_t len);
+  // The TLS side of WriteBlock: encrypts `plain` (then emptied) and writes the records, with
+  // any handshake records made meanwhile, as WriteToSocket writes a plain block.
+  bool WriteTls(Connection* c, std::string& plain);
 
   // ---- Persistence (server_persistence.cc) ----
   // Removes stray temporaries and loads dir/dbfilename before any listener opens. False when
@@ -140,7 +169,11 @@ class Server final : public cmd::ServerControl {
   bool loop_ready_ = false;
 
   std::vector<Listener*> tcp_listeners_;
+  std::vector<Listener*> tls_listeners_;
   Listener* unix_listener_ = nullptr;
+  // Built at start or at the first CONFIG SET tls-port while tls-port is set; replaced by a
+  // CONFIG SET of the directives it is made from (connections keep the one they began with).
+  std::unique_ptr<TlsContext> tls_context_;
 
   Connection* clients_head_ = nullptr;  // in accept order, so in id order
   Connection* clients_tail_ = nullptr;
