@@ -237,6 +237,15 @@ class Engine {
   Stats& mutable_stats();
   void ResetStats();
 
+  // ---- Self-check (invariants.cc), for tests and fuzzers: O(keys + buckets) ----
+  // Walks every db's hash tables, the LRU list and the expiry index and checks that they
+  // agree: the same set of live entries in both, each chained in its hash's bucket of its own
+  // table, once, with well-formed LRU links; key and TTL counts and deadline sums as kept;
+  // the memory account's entry bytes equal the sum of the live entries' sizes; every TTL
+  // entry findable by the expiry index. Returns "" when all hold, else the first violation.
+  // Between calls only (inside one the arena may hold holes); changes nothing.
+  std::string CheckInvariants() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
