@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 PORT       ?= 6379
 SERVER      = $(BUILD)/lrukv-server
 
-.PHONY: all build run test unit compat clients asan asan-test bench bench-persist bench-watchers soak deps clean format
+.PHONY: all build run test unit compat clients asan asan-test bench bench-persist bench-watchers soak deps clean format fuzz
 
 all: build
 
@@ -65,6 +65,13 @@ bench-watchers: build
 SOAK_DURATION ?= 30m
 soak: build
 	tools/soak --server $(SERVER) --duration $(SOAK_DURATION) --out $(BUILD)/soak.md
+
+# libFuzzer targets of tests/fuzz (clang, ASan+UBSan, into build-fuzz/): each runs over its
+# seed corpus for FUZZ_SECONDS and the build fails on any crash (tools/fuzz; README "Fuzzing").
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tools/fuzz --build-dir $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
