@@ -322,6 +322,9 @@ OpStatus Engine::Copy(int src_db, std::string_view from, int dst_db, std::string
   m.SetValueBits(copy, m.ValueBits(id));
   m.Touch(copy, now_ms);
   m.NotifyModified(dst_table, to);
+  // The source was spared above while its value was still to be read; within one db it may
+  // be the only victim the policy allows, so check maxkeys again now that the copy exists.
+  if (src_table == dst_table && !existing) m.MakeRoomForKey(dst_table, now_ms, copy, 0);
   m.EvictForMemory(now_ms, copy);
   m.NotifyCreated(dst_table, to);  // also when it replaced a key, as Redis's COPY REPLACE
   return OpStatus::kOk;

@@ -144,9 +144,9 @@ struct Engine::Impl {
   // ---- Eviction (eviction.cc) ----
   // Evicts until used_memory() <= maxmemory, never `protect`; false if still over.
   bool EvictForMemory(int64_t now_ms, Id protect);
-  // Evicts keys of `table` (never `protect`) until one more fits under maxkeys, as far as the
-  // policy allows. Writes never fail: what cannot be evicted stays, and EvictToLimit reports it.
-  void MakeRoomForKey(int table, int64_t now_ms, Id protect);
+  // Evicts keys of `table` (never `protect`) until `new_keys` more fit under maxkeys, as far as
+  // the policy allows. Writes never fail: what cannot be evicted stays, and EvictToLimit reports it.
+  void MakeRoomForKey(int table, int64_t now_ms, Id protect, uint64_t new_keys = 1);
   bool OverMaxKeys() const;
   bool EnforceMaxKeys(int64_t now_ms);
 

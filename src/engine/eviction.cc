@@ -210,10 +210,10 @@ bool Engine::Impl::EvictForMemory(int64_t now_ms, Id protect) {
   return true;
 }
 
-void Engine::Impl::MakeRoomForKey(int table, int64_t now_ms, Id protect) {
+void Engine::Impl::MakeRoomForKey(int table, int64_t now_ms, Id protect, uint64_t new_keys) {
   if (limits.maxkeys == 0 || limits.policy == EvictionPolicy::kNoEviction) return;
   Keyspace& ks = KeyspaceOf(table);
-  while (ks.size() >= limits.maxkeys) {
+  while (ks.size() + new_keys > limits.maxkeys) {
     const Id victim = FindVictim(now_ms, table, protect);
     if (!victim) return;
     RemoveVictim(victim, now_ms);

@@ -224,15 +224,20 @@ std::string Expected(const std::vector<std::string>& c, const Entries& before, i
     return e ? Bulk(e->first) : std::string(kNil);
   };
   const std::string& name = c[0];
+  // A write may be refused (-OOM over maxmemory, bad options); a read never is.
+  const bool refused = reply[0] == '-';
+  if (refused && (name == "GETEX" || name == "GETDEL" || name == "SET" || name == "APPEND")) {
+    return "";
+  }
   if (name == "GET" || name == "GETDEL") return value_or_nil(c[1]);
-  // GETEX answers the value it found, whatever it then does to the TTL (unless refused).
-  if (name == "GETEX" && reply[0] != '-') return value_or_nil(c[1]);
+  // GETEX answers the value it found, whatever it then does to the TTL.
+  if (name == "GETEX") return value_or_nil(c[1]);
   if (name == "MGET") {
     std::string out = "*" + std::to_string(c.size() - 1) + "\r\n";
     for (size_t i = 1; i < c.size(); ++i) out += value_or_nil(c[i]);
     return out;
   }
-  if (name == "SET" && c.back() == "GET" && reply[0] != '-') return value_or_nil(c[1]);
+  if (name == "SET" && c.back() == "GET") return value_or_nil(c[1]);
   if (name == "EXISTS") {
     int64_t n = 0;
     for (size_t i = 1; i < c.size(); ++i) n += live(c[i]) != nullptr;
