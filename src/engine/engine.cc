@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <limits>
+#include <new>
 #include <random>
 
 #include "src/engine/engine_impl.h"
@@ -407,11 +409,19 @@ void Engine::FlushAll() {
 void Engine::ReserveKeys(int db, uint64_t keys) {
   Impl& m = *impl_;
   if (!m.ValidDb(db)) return;
+  // The hint comes from a file: more keys than there are entry ids cannot be meant, and a
+  // table the system will not map is just not reserved (a dump's "db_keys":[40000000000]
+  // made this throw out of the loader; found by fuzz_dump_loader).
+  if (keys > std::numeric_limits<internal::Id>::max()) return;
   internal::Keyspace& ks = m.KeyspaceOf(m.TableOfDb(db));
   const uint64_t bytes = m.index.ReserveBytes(ks, keys);
   if (bytes == 0) return;
   if (m.limits.maxmemory_bytes != 0 && m.used_memory() + bytes > m.limits.maxmemory_bytes) return;
-  m.index.Reserve(ks, keys);
+  try {
+    m.index.Reserve(ks, keys);
+  } catch (const std::bad_alloc&) {
+    // Nothing was changed: the table grows as keys arrive instead.
+  }
 }
 
 // ---- Iteration ----

@@ -195,7 +195,8 @@ class Engine {
   void FlushAll();
   // A hint before a bulk load (a dump read at start): sizes db's table for `keys` keys at once
   // when it has none yet, so the load neither rehashes nor walks long chains. Ignored when
-  // the table exists, or when its buckets would not fit under maxmemory.
+  // the table exists, or when its buckets would not fit under maxmemory, be allocated at all,
+  // or serve more keys than an engine can hold (the hint comes from a file).
   void ReserveKeys(int db, uint64_t keys);
 
   // ---- Iteration ----
