@@ -134,7 +134,7 @@ void CmdRestore(CommandContext& ctx) {
   bool already_expired = false;
   if (ttl_ms != 0) {
     if (options->absttl) {
-      expire_at_ms = ttl_ms;
+      expire_at_ms = engine.clock().FromWallMs(ttl_ms);  // unix ms to engine time (clock.h)
     } else if (ttl_ms > std::numeric_limits<int64_t>::max() - ctx.now_ms) {
       // Redis adds the relative TTL to the clock without a check; the sum wraps negative and
       // the key counts as already expired. Same outcome here, without the overflow.

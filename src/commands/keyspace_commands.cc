@@ -414,7 +414,8 @@ enum ExpireFlag : uint32_t {
 };
 
 // Shared body of the EXPIRE family. `base_ms` is now_ms for relative forms and 0 for the *AT
-// forms; `unit_ms` is 1000 when the argument is in seconds. Replies :1 when the deadline was
+// forms, whose unix time is then turned into engine time (clock.h); `unit_ms` is 1000 when the
+// argument is in seconds. Replies :1 when the deadline was
 // set (or the key deleted because the deadline is already past), :0 when the key is absent or
 // a condition failed.
 void ExpireGeneric(CommandContext& ctx, int64_t base_ms, int64_t unit_ms) {
@@ -462,7 +463,8 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, int64_t unit_ms) {
     ctx.reply.Error(err::InvalidExpireTime(ctx.spec.name));
     return;
   }
-  const int64_t expire_at_ms = when + base_ms;
+  const int64_t expire_at_ms =
+      base_ms == 0 ? ctx.server.engine.clock().FromWallMs(when) : when + base_ms;
 
   const std::optional<EntryView> entry = LookupForWrite(ctx, ctx.args[1]);
   if (!entry) {
@@ -526,8 +528,10 @@ void TtlGeneric(CommandContext& ctx, bool output_ms, bool absolute) {
       ctx.server.engine.Lookup(ctx.client.db, ctx.args[1], ctx.now_ms, engine::kLookupNoTouch);
   if (!entry) return ctx.reply.Integer(-2);
   if (entry->expire_at_ms == engine::kNoExpiry) return ctx.reply.Integer(-1);
-  int64_t v = absolute ? entry->expire_at_ms
-                       : std::max<int64_t>(entry->expire_at_ms - ctx.now_ms, 0);
+  // EXPIRETIME answers unix time: the engine's deadline through the clock's wall offset.
+  int64_t v = absolute ? ctx.server.engine.clock().ToWallMs(entry->expire_at_ms)
+                       : entry->expire_at_ms - ctx.now_ms;
+  v = std::max<int64_t>(v, 0);
   if (!output_ms) {
     // v >= 0; unsigned so a deadline near INT64_MAX rounds as Redis prints it.
     v = static_cast<int64_t>((static_cast<uint64_t>(v) + 500) / 1000);

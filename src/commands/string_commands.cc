@@ -44,9 +44,11 @@ enum class ExpireUnit { kNone, kSeconds, kMilliseconds, kUnixSeconds, kUnixMilli
 // Turns a TTL argument into an absolute deadline in ms, as Redis 7.0 does: not an integer ->
 // kNotInteger; <= 0, a seconds value that overflows when multiplied by 1000, or a relative TTL
 // that overflows when added to now -> "invalid expire time in '<command>' command". An absolute
-// time in the past is allowed (the key then reads as expired).
+// time in the past is allowed (the key then reads as expired). The deadline is engine time: a
+// unix time (EXAT, PXAT) goes through the clock's wall offset (clock.h).
 std::variant<int64_t, ErrorReply> ExpireDeadlineMs(std::string_view arg, ExpireUnit unit,
-                                                   int64_t now_ms, std::string_view command) {
+                                                   const engine::Clock& clock, int64_t now_ms,
+                                                   std::string_view command) {
   int64_t value;
   if (!ParseInt64(arg, &value)) return ErrorReply{std::string(err::kNotInteger)};
   const bool seconds = unit == ExpireUnit::kSeconds || unit == ExpireUnit::kUnixSeconds;
@@ -58,8 +60,9 @@ std::variant<int64_t, ErrorReply> ExpireDeadlineMs(std::string_view arg, ExpireU
   if (relative) {
     if (value > INT64_MAX - now_ms) return ErrorReply{err::InvalidExpireTime(command)};
     value += now_ms;
+    return value;
   }
-  return value;
+  return clock.FromWallMs(value);
 }
 
 // ---- SET, SETNX, SETEX, PSETEX ----
@@ -139,7 +142,8 @@ std::variant<SetParams, ErrorReply> ParseSetParams(const CommandContext& ctx) {
   params.keep_ttl = opts.keep_ttl;
   params.get = opts.get;
   if (opts.unit != ExpireUnit::kNone) {
-    auto deadline = ExpireDeadlineMs(opts.expire_arg, opts.unit, ctx.now_ms, ctx.spec.name);
+    auto deadline = ExpireDeadlineMs(opts.expire_arg, opts.unit, ctx.server.engine.clock(),
+                                     ctx.now_ms, ctx.spec.name);
     if (auto* e = std::get_if<ErrorReply>(&deadline)) return std::move(*e);
     params.expire_at_ms = std::get<int64_t>(deadline);
   }
@@ -215,7 +219,8 @@ void CmdSetNx(CommandContext& ctx) {
 
 // SETEX key seconds value / PSETEX key milliseconds value
 void SetExGeneric(CommandContext& ctx, ExpireUnit unit) {
-  auto deadline = ExpireDeadlineMs(ctx.args[2], unit, ctx.now_ms, ctx.spec.name);
+  auto deadline = ExpireDeadlineMs(ctx.args[2], unit, ctx.server.engine.clock(), ctx.now_ms,
+                                   ctx.spec.name);
   if (auto* e = std::get_if<ErrorReply>(&deadline)) {
     ctx.reply.Error(e->text);
     return;
@@ -257,7 +262,8 @@ void CmdGetEx(CommandContext& ctx) {
   }
   int64_t expire_at_ms = kNoExpiry;
   if (opts.unit != ExpireUnit::kNone) {
-    auto deadline = ExpireDeadlineMs(opts.expire_arg, opts.unit, ctx.now_ms, ctx.spec.name);
+    auto deadline = ExpireDeadlineMs(opts.expire_arg, opts.unit, ctx.server.engine.clock(),
+                                     ctx.now_ms, ctx.spec.name);
     if (auto* e = std::get_if<ErrorReply>(&deadline)) {
       ctx.reply.Error(e->text);
       return;

@@ -9,6 +9,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include "src/engine/clock.h"
 #include "src/persist/base64.h"
 #include "src/persist/dump_format.h"
 #include "src/persist/utf8.h"
@@ -21,7 +22,9 @@ namespace {
 class Handler {
  public:
   using Ch = char;
-  Handler(engine::Engine& engine, int64_t now_ms) : engine_(engine), now_ms_(now_ms) {}
+  // The file's unix deadlines become engine time (clock.h) under one offset for the whole load.
+  Handler(engine::Engine& engine, int64_t now_ms)
+      : engine_(engine), now_ms_(now_ms), wall_offset_ms_(engine.clock().WallOffsetMs()) {}
 
   const std::string& reason() const { return reason_; }
   uint64_t loaded() const { return loaded_; }
@@ -240,7 +243,7 @@ class Handler {
         db_ = static_cast<int>(v);
       } else if (field_ == Field::kExpireAtMs) {
         if (v <= 0) return Fail("expire_at_ms must be positive");
-        expire_at_ms_ = v;
+        expire_at_ms_ = engine::WallToEngineMs(v, wall_offset_ms_);
       } else {
         return Fail("expected a string");
       }
@@ -257,6 +260,7 @@ class Handler {
 
   engine::Engine& engine_;
   int64_t now_ms_;
+  int64_t wall_offset_ms_;
   State state_ = State::kStart;
   Field field_ = Field::kFormat;
   uint32_t top_seen_ = 0;

@@ -4,6 +4,7 @@
 
 #include <rapidjson/writer.h>
 
+#include "src/engine/clock.h"
 #include "src/persist/base64.h"
 #include "src/persist/dump_format.h"
 #include "src/persist/utf8.h"
@@ -58,6 +59,9 @@ void WriteBytes(rapidjson::Writer<SinkStream>& w, const char* plain_name, const 
 
 WriteResult WriteDump(engine::Engine& engine, int64_t now_ms, DumpSink& sink) {
   WriteResult result;
+  // The file holds unix times; the engine its own monotonic time (clock.h). One offset for
+  // the whole dump, so every entry is converted alike.
+  const int64_t wall_offset_ms = engine.clock().WallOffsetMs();
   auto stream = std::make_unique<SinkStream>(sink);
   rapidjson::Writer<SinkStream> w(*stream);
   w.StartObject();
@@ -66,7 +70,7 @@ WriteResult WriteDump(engine::Engine& engine, int64_t now_ms, DumpSink& sink) {
   w.Key(kFieldVersion);
   w.Int(kFormatVersion);
   w.Key(kFieldCreatedMs);
-  w.Int64(now_ms);
+  w.Int64(engine::EngineToWallMs(now_ms, wall_offset_ms));
   int last_db_with_keys = -1;
   for (int db = 0; db < engine.databases(); ++db) {
     if (engine.DbSize(db) != 0) last_db_with_keys = db;
@@ -90,7 +94,7 @@ WriteResult WriteDump(engine::Engine& engine, int64_t now_ms, DumpSink& sink) {
     WriteBytes(w, kFieldValue, kFieldValueB64, e.value);
     if (e.expire_at_ms != engine::kNoExpiry) {
       w.Key(kFieldExpireAtMs);
-      w.Int64(e.expire_at_ms);
+      w.Int64(engine::EngineToWallMs(e.expire_at_ms, wall_offset_ms));
     }
     w.EndObject();
     ++result.keys;

@@ -19,7 +19,8 @@ void ForEachRestoreCommand(engine::Engine& engine, int64_t now_ms,
       const std::string_view set[] = {"SET", entry.key, entry.value};
       emit(RestoreCommand{set, db, true});
     } else {
-      const std::string at_text = std::to_string(entry.expire_at_ms);
+      // PXAT takes unix ms; the engine holds its own monotonic time (clock.h).
+      const std::string at_text = std::to_string(engine.clock().ToWallMs(entry.expire_at_ms));
       const std::string_view set[] = {"SET", entry.key, entry.value, "PXAT", at_text};
       emit(RestoreCommand{set, db, true});
     }
