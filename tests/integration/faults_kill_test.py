@@ -41,7 +41,7 @@ BASE_KEYS_UNDER_ASAN = 5_000
 BASE_VALUE_BYTES = 100
 HOT_KEYS = 16
 # Kills are drawn uniformly from 0 to this many times the median save time.
-KILL_WINDOW_SAVES = 1.5
+KILL_WINDOW_SAVES = 2.5
 # The save time is measured again (a save nobody kills) every this many rounds.
 REMEASURE_EVERY = 10
 # At least this share of the kills must land while a save's temporary file exists.
