@@ -1,5 +1,9 @@
 #include "src/persist/dump_loader.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -17,14 +21,21 @@
 namespace lrukv::persist {
 namespace {
 
+// The fewest bytes one entry takes in a dump: {"key":"","value":""}.
+constexpr uint64_t kMinEntryBytes = 22;
+
 // The SAX handler: a small state machine over the one document shape the format allows. Any
 // other event fails with a reason; rapidjson then stops and reports the offset.
 class Handler {
  public:
   using Ch = char;
   // The file's unix deadlines become engine time (clock.h) under one offset for the whole load.
-  Handler(engine::Engine& engine, int64_t now_ms)
-      : engine_(engine), now_ms_(now_ms), wall_offset_ms_(engine.clock().WallOffsetMs()) {}
+  // `max_keys` bounds db_keys' sizing hint: no more entries than the input has room for.
+  Handler(engine::Engine& engine, int64_t now_ms, uint64_t max_keys)
+      : engine_(engine),
+        now_ms_(now_ms),
+        wall_offset_ms_(engine.clock().WallOffsetMs()),
+        max_keys_(max_keys) {}
 
   const std::string& reason() const { return reason_; }
   uint64_t loaded() const { return loaded_; }
@@ -222,7 +233,9 @@ class Handler {
         return Fail("db_keys lists more databases than the server has (" +
                     std::to_string(engine_.databases()) + ")");
       }
-      engine_.ReserveKeys(db_keys_index_++, static_cast<uint64_t>(v));
+      // A hint larger than the input could hold would reserve gigabytes for a file that then
+      // fails to parse ("db_keys":[444444444] in a 500-byte file; found by fuzz_dump_loader).
+      engine_.ReserveKeys(db_keys_index_++, std::min(static_cast<uint64_t>(v), max_keys_));
       return true;
     }
     if (state_ == State::kTopValue) {
@@ -271,6 +284,7 @@ class Handler {
   bool have_value_ = false;
   int db_ = 0;
   int db_keys_index_ = 0;  // the database the next db_keys number is for
+  uint64_t max_keys_;
   int64_t expire_at_ms_ = engine::kNoExpiry;
   std::string key_;
   std::string value_;
@@ -280,9 +294,9 @@ class Handler {
 };
 
 template <typename Stream>
-LoadResult Run(Stream& stream, engine::Engine& engine, int64_t now_ms) {
+LoadResult Run(Stream& stream, engine::Engine& engine, int64_t now_ms, uint64_t input_bytes) {
   LoadResult result;
-  Handler handler(engine, now_ms);
+  Handler handler(engine, now_ms, input_bytes / kMinEntryBytes);
   rapidjson::Reader reader;
   // No kParseValidateEncodingFlag: rapidjson would validate byte by byte through its
   // transcoder; the handler checks the two fields that carry text with IsValidUtf8, which
@@ -313,12 +327,16 @@ LoadResult Run(Stream& stream, engine::Engine& engine, int64_t now_ms) {
 LoadResult LoadDump(FILE* file, engine::Engine& engine, int64_t now_ms) {
   auto buffer = std::make_unique<char[]>(64 * 1024);
   rapidjson::FileReadStream stream(file, buffer.get(), 64 * 1024);
-  return Run(stream, engine, now_ms);
+  struct stat st;
+  const uint64_t bytes = fstat(fileno(file), &st) == 0 && st.st_size > 0
+                             ? static_cast<uint64_t>(st.st_size)
+                             : std::numeric_limits<uint64_t>::max();  // a pipe: no bound known
+  return Run(stream, engine, now_ms, bytes);
 }
 
 LoadResult LoadDump(std::string_view text, engine::Engine& engine, int64_t now_ms) {
   rapidjson::MemoryStream stream(text.data(), text.size());
-  return Run(stream, engine, now_ms);
+  return Run(stream, engine, now_ms, text.size());
 }
 
 }  // namespace lrukv::persist
