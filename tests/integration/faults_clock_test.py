@@ -18,11 +18,10 @@ import shutil
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dump_files import wait_for  # noqa: E402
-from servers import Server, lrukv_binary, parse_args  # noqa: E402
+from servers import run_test_functions, Server, lrukv_binary, parse_args  # noqa: E402
 
 BUILD_DIR = None
 HOUR_MS = 3_600_000
@@ -137,22 +136,7 @@ def test_wall_clock_steps_neither_expire_early_nor_keep_keys_late():
 def main():
     global BUILD_DIR
     BUILD_DIR = parse_args(__doc__).build_dir
-    tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
-    failed = []
-    for name, fn in tests:
-        t0 = time.monotonic()
-        try:
-            fn()
-            print(f"PASS {name} ({time.monotonic() - t0:.1f}s)", flush=True)
-        except Exception:
-            failed.append(name)
-            print(f"FAIL {name} ({time.monotonic() - t0:.1f}s)", flush=True)
-            traceback.print_exc()
-    if failed:
-        print(f"{len(failed)} of {len(tests)} failed: {', '.join(failed)}")
-        return 1
-    print(f"all {len(tests)} passed")
-    return 0
+    return run_test_functions(globals())
 
 
 if __name__ == "__main__":

@@ -19,14 +19,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import traceback
 
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dump_files import FileState, child_pids, temp_files, wait_for  # noqa: E402
-from servers import Server, lrukv_binary, parse_args  # noqa: E402
+from servers import run_test_functions, Server, lrukv_binary, parse_args  # noqa: E402
 
 BUILD_DIR = None
 DUMP = "dump.json"
@@ -382,22 +380,7 @@ def test_sigterm_during_bgsave_kills_the_child_then_saves_as_redis():
 def main():
     global BUILD_DIR
     BUILD_DIR = parse_args(__doc__).build_dir
-    tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
-    failed = []
-    for name, fn in tests:
-        t0 = time.monotonic()
-        try:
-            fn()
-            print(f"PASS {name} ({time.monotonic() - t0:.1f}s)", flush=True)
-        except Exception:
-            failed.append(name)
-            print(f"FAIL {name} ({time.monotonic() - t0:.1f}s)", flush=True)
-            traceback.print_exc()
-    if failed:
-        print(f"{len(failed)} of {len(tests)} failed: {', '.join(failed)}")
-        return 1
-    print(f"all {len(tests)} passed")
-    return 0
+    return run_test_functions(globals())
 
 
 if __name__ == "__main__":

@@ -23,13 +23,12 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dump_files import child_pids, fill_keys, temp_files, wait_for  # noqa: E402
-from servers import parse_args, start_lrukv  # noqa: E402
+from servers import run_test_functions, parse_args, start_lrukv  # noqa: E402
 
 BUILD_DIR = None
 ROUNDS = 200
@@ -272,22 +271,7 @@ def test_kill9_at_random_moments_during_200_saves_under_writes():
 def main():
     global BUILD_DIR
     BUILD_DIR = parse_args(__doc__).build_dir
-    tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
-    failed = []
-    for name, fn in tests:
-        t0 = time.monotonic()
-        try:
-            fn()
-            print(f"PASS {name} ({time.monotonic() - t0:.1f}s)", flush=True)
-        except Exception:
-            failed.append(name)
-            print(f"FAIL {name} ({time.monotonic() - t0:.1f}s)", flush=True)
-            traceback.print_exc()
-    if failed:
-        print(f"{len(failed)} of {len(tests)} failed: {', '.join(failed)}")
-        return 1
-    print(f"all {len(tests)} passed")
-    return 0
+    return run_test_functions(globals())
 
 
 if __name__ == "__main__":

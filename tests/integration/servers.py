@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import traceback
 
 import redis
 
@@ -24,6 +25,27 @@ def parse_args(description=""):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--build-dir", required=True, help="the CMake build with lrukv-server")
     return p.parse_args()
+
+
+def run_test_functions(namespace):
+    """Runs every test_* function of a test module's globals in order, printing PASS/FAIL with
+    the time each took; every test runs. Returns the exit code: 1 if any failed (named)."""
+    tests = [(n, f) for n, f in namespace.items() if n.startswith("test_") and callable(f)]
+    failed = []
+    for name, fn in tests:
+        t0 = time.monotonic()
+        try:
+            fn()
+            print(f"PASS {name} ({time.monotonic() - t0:.1f}s)", flush=True)
+        except Exception:
+            failed.append(name)
+            print(f"FAIL {name} ({time.monotonic() - t0:.1f}s)", flush=True)
+            traceback.print_exc()
+    if failed:
+        print(f"{len(failed)} of {len(tests)} failed: {', '.join(failed)}")
+        return 1
+    print(f"all {len(tests)} passed")
+    return 0
 
 
 def free_port():
