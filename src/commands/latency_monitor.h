@@ -15,7 +15,7 @@
 
 namespace lrukv::cmd {
 
-struct Config;
+class Config;
 
 struct LatencySample {
   int64_t time_s = 0;      // unix time of the second; 0 = empty slot

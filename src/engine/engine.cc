@@ -174,7 +174,11 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
   }
   const bool created = !id;
   if (id) {
+    const bool was_volatile = m.Deadline(id) != kNoExpiry;
     m.Rewrite(id, m.KeyOf(id), value, deadline_ms);
+    // Under a volatile policy a db may hold more than maxkeys keys when none had a TTL; one
+    // gaining it makes the others that have one evictable again.
+    if (!was_volatile && deadline_ms != kNoExpiry) m.MakeRoomForKey(table, now_ms, id, 0);
   } else {
     m.MakeRoomForKey(table, now_ms, kNil);
     id = m.CreateEntry(table, key, h, value, deadline_ms);
@@ -247,6 +251,7 @@ OpStatus Engine::SetExpire(int db, std::string_view key, int64_t expire_at_ms, i
   } else if (old_deadline != expire_at_ms) {
     Parsed p = Parse(m.E(id));
     m.Rewrite(id, {p.key, p.key_len}, {p.value, p.value_len}, expire_at_ms);
+    if (old_deadline == kNoExpiry) m.MakeRoomForKey(table, now_ms, id, 0);  // as in Set
   }
   m.Touch(id, now_ms);
   if (old_deadline != expire_at_ms) m.NotifyModified(table, key);

@@ -42,5 +42,39 @@ TEST_CASE("COPY of the only key under maxkeys 1 and allkeys-lru keeps just the c
   CHECK(engine.CheckInvariants() == "");
 }
 
+// fuzz_commands (volatile_maxkeys_after_overwrite): MAXKEYS 2, volatile-lru, a b c set with no
+// TTL (3 keys: nothing was evictable), then a and b given a TTL, by EXPIRE or by an overwrite
+// with EX: two keys were evictable and the db still held 3. The write that makes a key
+// evictable now evicts the others to maxkeys, as a new key's write does.
+TEST_CASE("a TTL given to keys of a db over maxkeys evicts them down to it (volatile policies)") {
+  for (const bool by_overwrite : {false, true}) {
+    CAPTURE(by_overwrite);
+    FakeClock clock;
+    Engine engine(clock);
+    const int64_t now = clock.NowMs();
+    Limits limits;
+    limits.maxkeys = 2;
+    limits.policy = EvictionPolicy::kVolatileLru;
+    engine.SetLimits(limits);
+    for (const char* key : {"a", "b", "c"}) engine.Set(0, key, "1", now);
+    REQUIRE(engine.DbSize(0) == 3);  // under volatile-lru nothing could go
+    const auto give_ttl = [&](const char* key) {
+      if (by_overwrite) {
+        engine.Set(0, key, "2", now, {.expire_at_ms = now + 10'000});
+      } else {
+        engine.SetExpire(0, key, now + 10'000, now);
+      }
+    };
+    give_ttl("a");
+    CHECK(engine.DbSize(0) == 3);  // the key written is never its own write's victim
+    give_ttl("b");
+    CHECK(engine.DbSize(0) == 2);
+    CHECK_FALSE(engine.Lookup(0, "a", now).has_value());
+    CHECK(engine.Lookup(0, "b", now).has_value());
+    CHECK(engine.Lookup(0, "c", now).has_value());
+    CHECK(engine.CheckInvariants() == "");
+  }
+}
+
 }  // namespace
 }  // namespace lrukv::engine

@@ -272,8 +272,7 @@ bool Evictable(EvictionPolicy policy, int64_t deadline) {
   }
 }
 
-void CheckLimits(const std::vector<std::string>& c, CommandHarness& h, const Entries& after,
-                 bool after_dispatcher_eviction = false) {
+void CheckLimits(const std::vector<std::string>& c, CommandHarness& h, const Entries& after) {
   const auto& limits = h.engine.limits();
   if (limits.policy == EvictionPolicy::kNoEviction) return;
   size_t evictable = 0;
@@ -292,17 +291,6 @@ void CheckLimits(const std::vector<std::string>& c, CommandHarness& h, const Ent
                 " evictable keys");
   }
   if (limits.maxkeys != 0) {
-    // Under the volatile policies a write that gives an existing key a TTL (default-ttl,
-    // EXPIRE) makes the keys that stayed over maxkeys evictable without the write evicting
-    // them; the dispatcher does it before the next command, so no client sees the excess.
-    // Check what that next command would find (an open gap, see tests/fuzz/corpus/
-    // fuzz_commands/volatile_maxkeys_after_overwrite).
-    if (!after_dispatcher_eviction && limits.policy != EvictionPolicy::kAllKeysLru &&
-        limits.policy != EvictionPolicy::kAllKeysRandom && h.engine.OverMemoryLimit()) {
-      h.engine.EvictToLimit(h.clock.NowMs());
-      CheckLimits(c, h, Snapshot(h.engine), /*after_dispatcher_eviction=*/true);
-      return;
-    }
     for (const auto& [db, counts] : per_db) {
       if (counts.first > limits.maxkeys && counts.second > 1) {
         Fail(c, "db " + std::to_string(db) + " holds " + std::to_string(counts.first) +

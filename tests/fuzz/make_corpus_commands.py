@@ -94,6 +94,16 @@ SEEDS = {
     "maxkeys": [C["MAXKEYS"](2), set_cmd("a", "1"), set_cmd("b", "1"),
                 set_cmd("c", "abc"), C["MGET"]("a", "b", "c"), C["POLICY"]("volatile-lru"),
                 set_cmd("a", "1", ex="10"), set_cmd("long", "0"), C["MAXKEYS"](1)],
+    # Beside the fuzzer's own volatile_maxkeys_after_overwrite (tests/engine/
+    # fuzz_regressions_test.cc): keys of a db over maxkeys that gain a TTL under a volatile
+    # policy must be evicted down to maxkeys. One MSET: c is created with the default TTL when
+    # nothing is evictable (3 keys), then a gains a TTL, which makes c evictable. (Across
+    # commands the dispatcher's eviction before each one hides it, and in MULTI the commands
+    # are refused with -OOM, as Redis does, while the db is over.)
+    "volatile_maxkeys_ttl_given": [
+        C["MAXKEYS"](2), C["POLICY"]("volatile-lru"), set_cmd("a", "1"), set_cmd("b", "1"),
+        C["DEFAULT_TTL"]("5"), C["MSET"]("c", "1", "a", "0"), C["MGET"]("a", "b", "c"),
+        C["EXPIRE"]("b", "100"), set_cmd("long", "1"), C["MGET"]("a", "b", "c")],
     "noeviction_oom": [C["POLICY"]("noeviction"), C["MAXMEMORY"]("20000"), set_cmd("a", "H3000"),
                        set_cmd("b", "L600"), C["GET"]("a"), C["POLICY"]("allkeys-random"),
                        set_cmd("c", "v40")],
