@@ -174,7 +174,7 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
   }
   const bool created = !id;
   if (id) {
-    const bool was_volatile = m.Deadline(id) != kNoExpiry;
+    const bool was_volatile = HasTtl(m.E(id));
     m.Rewrite(id, m.KeyOf(id), value, deadline_ms);
     // Under a volatile policy a db may hold more than maxkeys keys when none had a TTL; one
     // gaining it makes the others that have one evictable again.
