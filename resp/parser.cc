@@ -186,7 +186,10 @@ ParseStatus RequestParser::ParseMultibulk(const char* data, size_t len) {
 
   while (multibulk_remaining_ > 0) {
     if (state_ == State::kBulkLen) {
-      size_t cr = ScanShortLength(data, pos_ + 1, len, &n);
+      // The fast path reads the length after a '$'; a line starting otherwise may hold its
+      // '\r' at pos_ itself, before any length (fuzz_parser: bulk_line_starting_with_cr).
+      size_t cr = pos_ < len && data[pos_] == '$' ? ScanShortLength(data, pos_ + 1, len, &n)
+                                                   : kNotFound;
       const bool scanned = cr != kNotFound;
       if (!scanned) {
         cr = FindTerminator(data, scan_, len, '\r', &scan_);

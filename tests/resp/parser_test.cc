@@ -348,6 +348,23 @@ TEST_CASE("parser: an error mid-request is reported only once the bad line is co
   CHECK(parser.error() == "ERR Protocol error: expected '$', got 'x'");
 }
 
+// fuzz_parser (bulk_line_starting_with_cr): after "*2\r\n$3\r\n" and 3 bytes of data, the next
+// length line was "\r1\r". Whole, the fast length path read "1\r" after the line's first byte
+// and waited for a "\n"; split, the exact path found the '\r' at the line's start and failed.
+// Redis finds the first '\r' and fails on the missing '$' (reply checked against 7.0.15).
+TEST_CASE("parser: a length line whose first byte is its CR is an error, whole or split") {
+  using namespace std::string_literals;
+  const std::string wire = "*2\r\n$3\r\n\xbb\xaf" "E\n:\r1\r"s;
+  for (size_t cut = 0; cut <= wire.size(); ++cut) {
+    CAPTURE(cut);
+    RequestParser parser;
+    ParseStatus status = parser.Parse(wire.data(), cut);
+    if (status == ParseStatus::kNeedMore) status = parser.Parse(wire.data(), wire.size());
+    REQUIRE(status == ParseStatus::kError);
+    CHECK(parser.error() == "ERR Protocol error: expected '$', got ' '");
+  }
+}
+
 TEST_CASE("parser: after an error the parser starts afresh on the next request") {
   RequestParser parser;
   std::string bad = "*x\r\n";
