@@ -26,6 +26,10 @@ import re
 import socket
 import time
 
+# encode and rss_bytes are the hostile tests' too: they import them from here.
+from raw_resp import encode  # noqa: F401
+from servers import rss_bytes
+
 MIB = 1024 * 1024
 # Lowest p99 bound for the bystander, seconds (see above), in Release and under ASan.
 BYSTANDER_FLOOR_S = 0.2
@@ -47,22 +51,6 @@ def is_asan_build(build_dir):
     """True when `build_dir` was configured with -DLRUKV_SANITIZE=ON (the ASan+UBSan build)."""
     with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
         return "LRUKV_SANITIZE:BOOL=ON" in f.read()
-
-
-def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
-
-
-def rss_bytes(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
 
 
 def info_field(client, section, name):

@@ -22,8 +22,8 @@ import sys
 import threading
 import time
 
-from raw_resp import RawClient
-from servers import Server, lrukv_binary, parse_args
+from raw_resp import RawClient, encode
+from servers import Server, lrukv_binary, parse_args, rss_bytes
 
 MIB = 1024 * 1024
 # Redis's two texts: when replies are being added ("scheduled ... ASAP") and from its cron.
@@ -45,22 +45,6 @@ def sanitizer_slack(pid):
     """Extra RSS allowed for a sanitizer build (shadow memory, redzones, the quarantine)."""
     with open(f"/proc/{pid}/maps") as f:
         return 24 * MIB if "libasan" in f.read() else 0
-
-
-def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
-
-
-def rss_bytes(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
 
 
 class RssSampler:

@@ -4,6 +4,15 @@ texts and command replies)."""
 import socket
 
 
+def encode(*args):
+    """One request as a RESP multibulk (str and int arguments as their UTF-8 text)."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
 class RespError(str):
     """An error reply: its text without the leading '-'."""
 
@@ -20,13 +29,7 @@ class RawClient:
         self.buf = b""
 
     def send(self, *commands):
-        out = []
-        for args in commands:
-            out.append(b"*%d\r\n" % len(args))
-            for a in args:
-                a = a if isinstance(a, bytes) else str(a).encode()
-                out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
+        self.sock.sendall(b"".join(encode(*args) for args in commands))
 
     def call(self, *args):
         self.send(args)

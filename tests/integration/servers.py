@@ -48,6 +48,15 @@ def run_test_functions(namespace):
     return 0
 
 
+def rss_bytes(pid):
+    """A process's resident set (VmRSS), bytes."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
