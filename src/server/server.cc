@@ -37,9 +37,6 @@ constexpr size_t kSharedReadBytes = 64 * 1024;
 constexpr size_t kOwnReadBytes = 16 * 1024;
 // A connection's idle buffers above this size are released by the cron, bytes.
 constexpr size_t kKeepBufferBytes = 64 * 1024;
-// Stop reading from a client while this many reply bytes wait for its socket, bytes: bounds
-// the memory a client that pipelines but never reads can make us hold.
-constexpr size_t kMaxPendingOutputBytes = 64 * 1024 * 1024;
 // File descriptors kept in reserve beyond maxclients (listeners, logs, dumps), as Redis.
 constexpr uint64_t kReservedFds = 32;
 // Share of wall time the active expiry may take while keys are due, percent. It runs in
@@ -714,23 +711,39 @@ void Server::Flush(Connection* c) {
     CloseConnection(c);  // what it has pending is dropped, as Redis
     return;
   }
-  if (c->closing || c->write_in_flight) return;  // AfterWrite queues it again
+  if (c->closing) return;
+  // With a write in flight the socket is full: what is pending waits for AfterWrite, which
+  // queues `c` again.
+  if (!c->write_in_flight && !WritePending(c)) return;  // closed
+  if (c->closing) return;
+  if (!c->write_in_flight) {
+    c->client.conn.output_buffer_bytes = 0;
+    if (c->client.close_after_reply || c->client.killed) {
+      CloseConnection(c);
+      return;
+    }
+  }
+  // Reading paused for the rest of the last loop turn (OnRead) starts again here, also while
+  // replies wait for a full socket: as Redis, a client that pipelines before it reads is read
+  // on, its replies queued until client-output-buffer-limit (none by default) says otherwise.
+  // Stopping would deadlock a client that sends its whole pipeline before reading any reply.
+  if (!c->reading && !c->client.close_after_reply && !c->client.killed &&
+      uv_read_start(c->stream(), OnAlloc, OnRead) == 0) {
+    c->reading = true;
+  }
+}
+
+bool Server::WritePending(Connection* c) {
   // Oldest first: the blocks sealed while the socket was full, then `out`.
   while (!c->backlog.empty()) {
     std::string block = std::move(c->backlog.front());
     c->backlog.pop_front();
     c->backlog_bytes -= block.size();
-    if (!WriteBlock(c, block)) return;
+    if (!WriteBlock(c, block)) return !c->closing;
   }
   // A TLS connection may have handshake records to send even with no reply.
-  if ((!c->out.empty() || c->tls) && !WriteBlock(c, c->out)) return;
-  c->client.conn.output_buffer_bytes = 0;
-  if (c->client.close_after_reply || c->client.killed) {
-    CloseConnection(c);
-    return;
-  }
-  // Reading paused for the rest of the last loop turn (OnRead) starts again here.
-  if (!c->reading && uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
+  if ((!c->out.empty() || c->tls) && !WriteBlock(c, c->out)) return !c->closing;
+  return true;
 }
 
 bool Server::WriteBlock(Connection* c, std::string& block) {
@@ -769,10 +782,6 @@ bool Server::WriteToSocket(Connection* c, std::string& block) {
   }
   c->write_in_flight = true;
   c->client.conn.output_buffer_bytes = c->pending_output();
-  if (c->reading && c->pending_output() > kMaxPendingOutputBytes) {
-    uv_read_stop(c->stream());
-    c->reading = false;
-  }
   return false;
 }
 
@@ -791,11 +800,7 @@ void Server::AfterWrite(uv_write_t* req, int status) {
     return;
   }
   c->client.conn.last_interaction_ms = s->clock_.NowMs();
-  if (!c->reading && !c->client.close_after_reply && !c->client.killed &&
-      c->pending_output() < kMaxPendingOutputBytes) {
-    if (uv_read_start(c->stream(), OnAlloc, OnRead) == 0) c->reading = true;
-  }
-  s->Enqueue(c);
+  s->Enqueue(c);  // its flush writes what queued meanwhile and reads on
 }
 
 // ---- TLS connections ----

@@ -88,8 +88,12 @@ class Server final : public cmd::ServerControl {
   void ConsumeRead(Connection* c, char* data, size_t len);
   void Enqueue(Connection* c);
   // Writes what `c` has pending: uv_try_write, then uv_write for the rest. Closes `c` when it is
-  // flagged to close and nothing is left to write.
+  // flagged to close and nothing is left to write. Reading resumes even while replies wait
+  // for the socket: only client-output-buffer-limit bounds them, as in Redis.
   void Flush(Connection* c);
+  // Flush's writing: the backlog, then `out`, until the socket takes no more (a write is
+  // then in flight). False when `c` was closed on a write error.
+  bool WritePending(Connection* c);
   // Hands `block` to the socket: true when all of it went (block is then empty); false when
   // the rest went to a uv_write (write_in_flight) or `c` was closed on an error.
   bool WriteBlock(Connection* c, std::string& block);

@@ -1,10 +1,13 @@
 """Hostile volumes, lrukv beside redis-server 7.0 (issue 6):
 
   a. a pipeline of 1M INCRs in one write: every reply, in order, the same bytes as Redis's;
-     1M GETs of a 1 KB value (1 GB of replies) from a client that never reads: lrukv stops
-     reading it while its replies wait (at the latest at 64 MB: its queued output and RSS stay
-     under that; Redis, with no normal-class output limit, would queue all of it), and frees it
-     all when it goes;
+     a client that writes a whole 80 MB pipeline of GETs before reading any reply: both
+     servers read all of it, queue 80 MB of replies, and send every one, byte-identical;
+     40k GETs of a 1 KB value (40 MB of replies) from a client that never reads: as Redis
+     with the default `client-output-buffer-limit normal 0 0 0`, lrukv reads the whole
+     pipeline and queues every reply, and frees it all when the client goes; with
+     `normal 4mb 0 0` both close that client at the limit (the rest of its pipeline never
+     runs) and log it in Redis's words;
   b. MULTI, 1M queued INCRs, EXEC in one write: +QUEUED a million times and one 1M-element
      array, as Redis; then the same with DISCARD: nothing runs, the queue is freed;
   c. a 512 MB value (proto-max-bulk-len's default 512mb) is accepted, 512 MB + 1 is refused
@@ -27,7 +30,7 @@ import threading
 import time
 
 from hostile_common import (ASAN_ENV, MIB, Bystander, MemoryBaseline, Phases, encode,
-                            is_asan_build, rss_bytes, send_and_read, wait_for)
+                            info_field, is_asan_build, rss_bytes, send_and_read, wait_for)
 from raw_resp import RawClient, RespError
 from servers import Server, lrukv_binary, parse_args
 
@@ -36,6 +39,9 @@ from servers import Server, lrukv_binary, parse_args
 EXEC_BOUND_S = 3.0
 PROTO_MAX_BULK = 512 * MIB
 TOO_BIG = b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n"
+# GETs of a 1 KB value sent by the client that never reads: 40 MB of replies, ten times what
+# the kernel's socket buffers can hold, and cheap enough for the ASan build as it is.
+NEVER_READS_GETS = 40_000
 
 
 def start(kind, build_dir):
@@ -86,52 +92,126 @@ def case_pipeline(servers, n):
         RawClient(server.port).call("DEL", "counter")
 
 
-def case_pipeline_never_reads(lrukv, admin, n):
-    """n GETs of a 1 KB value from a client that never reads (n KB of replies): lrukv's RSS
-    stays under its baseline + 64 MB of queued replies + slack, the client is then closed."""
-    admin.call("SET", "kb", b"k" * 1024)
-    before = rss_bytes(lrukv.pid)
+def case_write_then_read(servers):
+    """A client that sends its whole pipeline before it reads a reply (80 MB of GETs of a
+    4000-byte key holding 4000 bytes, so 80 MB of replies): every request is read while the
+    replies queue, then every reply arrives, the same bytes from both servers. Until issue 6,
+    lrukv stopped reading a client once its socket was full (and at the latest at 64 MB of
+    queued replies), so this client blocked in its send for ever (8 MB in)."""
+    key, value = b"k" * 4000, b"v" * 4000
+    n = 20_000
+    payload = encode("GET", key) * n
+    reply = b"$%d\r\n%s\r\n" % (len(value), value)
+    want = expected_digest([reply] * n)
+    for kind, server in servers.items():
+        RawClient(server.port).call("SET", key, value)
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.settimeout(60)  # the whole sendall (Python >= 3.5), then each recv
+        try:
+            s.sendall(payload)
+        except socket.timeout:
+            raise AssertionError(f"{kind}: stopped reading a client that sends before it reads")
+        digest, got = hashlib.sha256(), 0
+        while got < want[1]:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            digest.update(chunk)
+            got += len(chunk)
+        s.close()
+        assert (digest.hexdigest(), got) == want, \
+            f"{kind}: the replies differ ({got} of {want[1]} bytes)"
+        RawClient(server.port).call("DEL", key)
+
+
+def never_reader(port, n):
+    """A client with a tiny receive buffer that sends n GETs of `kb` then SET of `marker`, in a
+    thread, and never reads. Returns (socket, thread)."""
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.connect(("127.0.0.1", lrukv.port))
-    payload = encode("GET", "kb") * n
+    s.connect(("127.0.0.1", port))
+    payload = encode("GET", "kb") * n + encode("SET", "marker", "ran")
 
     def sender():
         try:
             s.sendall(payload)
         except OSError:
-            pass  # closed below while the server no longer read from it
+            pass  # closed by the server at its output limit, or by us
 
     t = threading.Thread(target=sender, daemon=True)
     t.start()
-    local_port = s.getsockname()[1]
+    return s, t
 
-    def omem():
-        for line in admin.call("CLIENT", "LIST").decode().splitlines():
-            if f":{local_port} " in line:
-                return int(line.split(" omem=")[1].split(" ")[0])
-        return 0
 
-    # The server stops reading a client whose replies pile up (at the latest once 64 MB wait;
-    # in practice once its socket is full), so for 2 s of pushing neither grows further.
-    peak, queued = before, 0
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline:
-        peak = max(peak, rss_bytes(lrukv.pid))
-        queued = max(queued, omem())
-        time.sleep(0.02)
-    assert queued > 0, "no reply was queued for the non-reader"
-    assert queued <= 64 * MIB + 1 * MIB, f"{queued} bytes of replies queued for a non-reader"
-    s.shutdown(socket.SHUT_RDWR)
-    s.close()
-    t.join(30)
-    # 64 MB of queued replies (kMaxPendingOutputBytes), one 64 KB read past it, the request
-    # buffer, and malloc's slack.
-    assert peak <= before + 64 * MIB + 32 * MIB, \
-        f"RSS went from {before / MIB:.0f} MB to {peak / MIB:.0f} MB for a client that never reads"
-    admin.call("DEL", "kb")
-    print(f"never-reading pipeline: {queued / MIB:.0f} MB queued, RSS peak "
-          f"+{(peak - before) / MIB:.0f} MB")
+def client_omem(admin, local_port):
+    """CLIENT LIST's omem of our connection from `local_port`, or None once it is gone."""
+    for line in admin.call("CLIENT", "LIST").decode().splitlines():
+        if f":{local_port} " in line:
+            return int(line.split(" omem=")[1].split(" ")[0])
+    return None
+
+
+def case_pipeline_never_reads(servers, n):
+    """n GETs of a 1 KB value then a SET, from a client that never reads (n KB of replies):
+    with the default normal class (no limit) both servers run all of it (the SET lands) and
+    queue every reply but what the sockets hold; lrukv's RSS grows by about that much, no
+    more."""
+    reply_bytes = n * len(b"$1024\r\n" + b"k" * 1024 + b"\r\n")
+    queued = {}
+    for kind, server in servers.items():
+        admin = RawClient(server.port)
+        admin.call("SET", "kb", b"k" * 1024)
+        before = rss_bytes(server.pid)
+        s, t = never_reader(server.port, n)
+        local_port = s.getsockname()[1]
+        wait_for(lambda: admin.call("GET", "marker") == b"ran", 60,
+                 f"{kind} to run the whole pipeline of a client that never reads")
+        t.join(10)
+        assert not t.is_alive(), f"{kind}: the never-reading client is still sending"
+        # The last replies are queued with the SET's: omem is final once it has run. What is
+        # not queued sits in the kernel's buffers (tcp_wmem allows the server 4 MB).
+        queued[kind] = client_omem(admin, local_port)
+        peak = rss_bytes(server.pid)
+        assert reply_bytes - 6 * MIB <= queued[kind] <= reply_bytes, \
+            f"{kind}: {queued[kind]} bytes queued of {reply_bytes}"
+        if kind == "lrukv":  # queued replies in 64 KB blocks, the read buffer, malloc's slack
+            assert peak <= before + reply_bytes + 32 * MIB, \
+                f"RSS went from {before / MIB:.0f} MB to {peak / MIB:.0f} MB"
+        s.close()
+        wait_for(lambda: client_omem(admin, local_port) is None, 10, f"{kind}: the client to go")
+        admin.call("DEL", "kb", "marker")
+        admin.close()
+    print("never-reading pipeline: queued " +
+          ", ".join(f"{k} {v / MIB:.1f} MB" for k, v in queued.items()) +
+          f" of {reply_bytes / MIB:.1f} MB")
+
+
+def case_pipeline_never_reads_limited(servers, n):
+    """The same client with `client-output-buffer-limit normal 4mb 0 0`: both servers close it
+    as the reply crossing 4 MB is added, so the rest of its pipeline (the SET) never runs, and
+    log it as Redis does; lrukv counts it in INFO stats and its RSS stays near the limit."""
+    for kind, server in servers.items():
+        admin = RawClient(server.port)
+        assert admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal 4mb 0 0") == "OK"
+        admin.call("SET", "kb", b"k" * 1024)
+        before = rss_bytes(server.pid)
+        s, t = never_reader(server.port, n)
+        local_port = s.getsockname()[1]
+        wait_for(lambda: client_omem(admin, local_port) is None, 30, f"{kind} to close the client")
+        peak = rss_bytes(server.pid)
+        t.join(10)
+        s.close()
+        assert admin.call("GET", "marker") is None, f"{kind} ran the pipeline past the limit"
+        log = [line for line in server.log().splitlines()
+               if "scheduled to be closed ASAP for overcoming of output buffer limits" in line]
+        assert len(log) == 1 and f":{local_port} " in log[0], (kind, log)
+        if kind == "lrukv":
+            assert info_field(admin, "stats", "client_output_buffer_limit_disconnections") == "1"
+            assert peak <= before + 4 * MIB + 32 * MIB, \
+                f"RSS went from {before / MIB:.0f} MB to {peak / MIB:.0f} MB"
+        assert admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0") == "OK"
+        admin.call("DEL", "kb")
+        admin.close()
 
 
 def case_multi(servers, n, finish):
@@ -212,11 +292,16 @@ def main():
         baseline = MemoryBaseline(lrukv, admin)
         timed("pipeline", lambda: phases.run("pipeline", lambda: case_pipeline(servers, n)))
         baseline.check("after the pipeline")
+        timed("write-then-read", lambda: phases.run(
+            "write-then-read", lambda: case_write_then_read(servers)))
+        baseline.check("after the write-then-read pipeline")
         timed("never-reads", lambda: phases.run(
-            "never-reads", lambda: case_pipeline_never_reads(lrukv, admin, n)))
-        wait_for(lambda: "connected_clients:2\r" in admin.call("INFO", "clients").decode(), 10,
-                 "the never-reading client to be gone")
+            "never-reads", lambda: case_pipeline_never_reads(servers, NEVER_READS_GETS)))
         baseline.check("after the never-reading pipeline")
+        timed("never-reads-limited", lambda: phases.run(
+            "never-reads-limited",
+            lambda: case_pipeline_never_reads_limited(servers, NEVER_READS_GETS)))
+        baseline.check("after the never-reading pipeline closed at its limit")
         exec_bound = EXEC_BOUND_S * (3 if asan else 1)
         timed("multi-exec", lambda: phases.run("multi-exec",
                                                lambda: case_multi(servers, n, "EXEC"),
