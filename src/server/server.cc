@@ -143,6 +143,9 @@ struct Server::Connection {
   // plaintext as for a plain connection (ReadTls, WriteTls). nullptr on a plain connection.
   std::unique_ptr<TlsSession> tls;
   bool parser_auth_required = false;
+  // From a loopback address or the unix socket: what protected-mode lets in. A TLS client is
+  // judged once its handshake is done, as Redis's clientAcceptHandler runs then.
+  bool loopback_peer = false;
   // Set by CloseAsap: closed at the next flush, pending replies dropped, input ignored.
   bool close_asap = false;
   // When the output first went over the soft limit, unix seconds; 0 = not over it.
@@ -452,7 +455,8 @@ void Server::Accept(Listener* l) {
       info.laddr = FormatAddr(ss);
   }
   c->client.id = next_client_id_++;
-  if (!loopback_peer && config_.protected_mode && config_.requirepass.empty()) {
+  c->loopback_peer = loopback_peer;
+  if (!l->tls && ProtectedModeRefuses(c)) {
     RefuseProtectedMode(c);
     return;
   }
@@ -467,7 +471,9 @@ void Server::Accept(Listener* l) {
   }
   clients_tail_ = c;
   clients_by_id_[c->client.id] = c;
-  ++stats_.total_connections_received;
+  // A TLS client counts once its handshake is done and it is not refused (ReadTls), as Redis
+  // counts a connection in clientAcceptHandler.
+  if (!l->tls) ++stats_.total_connections_received;
   Log(LogLevel::kVerbose, "Accepted {}", info.addr);
 
   if (l->tls && !StartTlsSession(c)) return;  // closed: a TLS port never serves plaintext
@@ -478,16 +484,37 @@ void Server::Accept(Listener* l) {
   }
 }
 
+namespace {
+
+const std::string& ProtectedModeDenied() {
+  static const std::string kDenied =
+      "-" + std::string(resp::err::kProtectedModeDenied) + "\r\n";
+  return kDenied;
+}
+
+}  // namespace
+
+bool Server::ProtectedModeRefuses(const Connection* c) const {
+  return !c->loopback_peer && config_.protected_mode && config_.requirepass.empty();
+}
+
 // protected-mode, as Redis's clientAcceptHandler: the DENIED text, then close. The refused
 // client took an id and counts in rejected_connections, not total_connections_received.
 void Server::RefuseProtectedMode(Connection* c) {
-  static const std::string kDenied =
-      "-" + std::string(resp::err::kProtectedModeDenied) + "\r\n";
-  uv_buf_t b = uv_buf_init(const_cast<char*>(kDenied.data()), kDenied.size());
+  uv_buf_t b = uv_buf_init(const_cast<char*>(ProtectedModeDenied().data()),
+                           ProtectedModeDenied().size());
   uv_try_write(c->stream(), &b, 1);
   ++stats_.rejected_connections;
   Log(LogLevel::kVerbose, "Refused {} (protected mode)", c->client.conn.addr);
   uv_close(c->as_handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+}
+
+void Server::RefuseProtectedModeTls(Connection* c) {
+  ++stats_.rejected_connections;
+  Log(LogLevel::kVerbose, "Refused {} (protected mode)", c->client.conn.addr);
+  c->out.append(ProtectedModeDenied());  // encrypted by the flush, as any reply
+  c->client.close_after_reply = true;
+  Enqueue(c);
 }
 
 void Server::ApplyParserLimits(Connection* c) {
@@ -834,6 +861,11 @@ void Server::ReadTls(Connection* c, char* data, size_t len) {
       return;
     }
     if (status != TlsSession::Status::kOk) return;  // more of the handshake to come
+    if (ProtectedModeRefuses(c)) {
+      RefuseProtectedModeTls(c);
+      return;  // whatever it sent is ignored
+    }
+    ++stats_.total_connections_received;
   }
   while (!c->closing && !c->client.close_after_reply && !c->client.killed && !c->close_asap &&
          !shutdown_requested_) {
@@ -876,6 +908,14 @@ bool Server::WriteTls(Connection* c, std::string& plain) {
 void Server::CloseConnection(Connection* c) {
   if (c->closing) return;
   c->closing = true;
+  // A TLS connection past its handshake says close_notify first, as Redis's connTLSClose, so
+  // the client reads a clean end, not a truncation. Best effort, never blocking, and never
+  // behind a partly written record (a write in flight).
+  if (c->tls && !c->write_in_flight && c->tls->Shutdown()) {
+    uv_buf_t b = uv_buf_init(c->tls->wire().data(), c->tls->wire().size());
+    uv_try_write(c->stream(), &b, 1);
+    c->tls->wire().clear();
+  }
   if (c->prev) {
     c->prev->next = c->next;
   } else {

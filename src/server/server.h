@@ -137,7 +137,13 @@ class Server final : public cmd::ServerControl {
   void ScheduleExpire(uint64_t delay_ms);
   void DoShutdown();
   void ApplyEngineLimits();
+  // protected-mode: true when `c` is from neither loopback nor the unix socket while
+  // protected-mode is on and there is no password (Redis's check in clientAcceptHandler).
+  bool ProtectedModeRefuses(const Connection* c) const;
+  // protected-mode's refusal of a plain client: DENIED, then close, at accept.
   void RefuseProtectedMode(Connection* c);
+  // The same for a TLS client, once its handshake is done: DENIED inside TLS, then close.
+  void RefuseProtectedModeTls(Connection* c);
   void ApplyParserLimits(Connection* c);
   // Re-reads the three classes of client-output-buffer-limit into *_output_limit_.
   void ApplyOutputLimits();

@@ -74,6 +74,14 @@ bool TlsSession::Write(std::string_view plain) {
   return true;
 }
 
+bool TlsSession::Shutdown() {
+  if (!handshake_done_ || failed_) return false;
+  ERR_clear_error();
+  SSL_shutdown(ssl_);  // 0: our close_notify is made; the peer's is not waited for
+  DrainWire();
+  return true;
+}
+
 void TlsSession::DrainWire() {
   const size_t pending = BIO_ctrl_pending(write_bio_);
   if (pending == 0) return;
@@ -92,9 +100,11 @@ TlsSession::Status TlsSession::Fail(int result) {
     case SSL_ERROR_ZERO_RETURN:
       return Status::kClosed;
     case SSL_ERROR_SSL:
+      failed_ = true;
       error_ = TakeOpenSslError("TLS protocol error");
       return Status::kError;
     default:
+      failed_ = true;
       error_ = TakeOpenSslError("TLS error " + std::to_string(SSL_get_error(ssl_, result)));
       return Status::kError;
   }

@@ -39,6 +39,10 @@ class TlsSession {
   // Encrypts `plain` (after the handshake) and appends its records to wire(). False, with
   // error() set, when OpenSSL fails.
   bool Write(std::string_view plain);
+  // Puts close_notify in wire(), as Redis's connTLSClose does before it closes a connection
+  // whose handshake is done. False (and nothing queued) before the handshake or after a fatal
+  // error, when OpenSSL must not send one.
+  bool Shutdown();
   // Records waiting for the socket, oldest first. The caller sends and erases them.
   std::string& wire() { return wire_; }
   const std::string& error() const { return error_; }
@@ -55,6 +59,7 @@ class TlsSession {
   std::string wire_;
   std::string error_;
   bool handshake_done_ = false;
+  bool failed_ = false;  // a call failed fatally (kError)
 };
 
 }  // namespace lrukv::server

@@ -4,9 +4,11 @@ untrusted CA with the openssl command line, then checks on both servers: redis-c
 tls-* directives (CONFIG GET, CONFIG SET errors and log lines), refusing to start on a bad
 certificate or key, tls-auth-clients yes/optional/no, a plaintext client and garbage on the TLS
 port (closed, others unaffected), a large MGET read byte for byte, the plain port beside TLS,
-and `port 0` with only a tls-port. On lrukv alone: a redis-py pipeline of 10k SETs and GETs of
-values up to 100 KB over TLS (partial records, output backpressure), and clients that stop
-mid-handshake, which lrukv closes after its handshake bound (Redis keeps them)."""
+`port 0` with only a tls-port, and protected-mode refusing a client from 192.0.2.2 (this
+machine's non-loopback address) inside TLS after its handshake. On lrukv alone: a redis-py
+pipeline of 10k SETs and GETs of values up to 100 KB over TLS (partial records, output
+backpressure), and clients that stop mid-handshake, which lrukv closes after its handshake
+bound (Redis keeps them)."""
 import os
 import random
 import shutil
@@ -314,6 +316,86 @@ def check_bad_clients(certs, pair):
     assert seen["lrukv"] == seen["redis"], seen
 
 
+# This machine's eth0 address (as access_control_test): a client connecting to it arrives from
+# a non-loopback address, which protected-mode refuses.
+REMOTE_ADDR = "192.0.2.2"
+DENIED = b"-DENIED Redis is running in protected mode"
+
+
+def read_to_close(certs, host, port, version, cert="client", send=b""):
+    """A TLS client (the given protocol version) that sends `send` and reads until the server
+    closes. Returns (plaintext, how it ended): 'close_notify' for a clean TLS end (the check
+    for a truncation is on: Python ignores an unexpected EOF by default), else the error."""
+    ctx = ssl.create_default_context(cafile=certs["ca.crt"])
+    ctx.check_hostname = False  # the certificate names 127.0.0.1, not REMOTE_ADDR
+    ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
+    ctx.minimum_version = ctx.maximum_version = version
+    if cert:
+        ctx.load_cert_chain(certs[f"{cert}.crt"], certs[f"{cert}.key"])
+    raw = socket.create_connection((host, port), timeout=10)
+    got = b""
+    try:
+        t = ctx.wrap_socket(raw, suppress_ragged_eofs=False)
+        t.sendall(send)
+        while True:
+            chunk = t.recv(65536)
+            if not chunk:
+                return got, "close_notify"
+            got += chunk
+    except (ssl.SSLError, OSError) as e:
+        return got, type(e).__name__ + ": " + str(e).split(" (_ssl")[0]
+    finally:
+        raw.close()
+
+
+def check_protected_mode(build_dir, certs):
+    """protected-mode on a TLS port, bound to 0.0.0.0, no password: a client from REMOTE_ADDR
+    completes its handshake, then reads the DENIED error inside TLS and a close_notify (TLS 1.3
+    and 1.2); one with no certificate fails its handshake as a local one does; a plaintext
+    client gets no plaintext DENIED (its handshake fails). rejected_connections counts only the
+    refused ones, total_connections_received none of them; a local TLS client that QUITs ends
+    with close_notify too. All the same bytes as Redis's."""
+    probe = socket.socket()
+    probe.bind((REMOTE_ADDR, 0))  # the peer must really be non-loopback
+    probe.close()
+    pair = Pair(build_dir, certs, extra=["--bind", "0.0.0.0"])
+    try:
+        seen = {}
+        for name, s in pair.items():
+            admin = RawClient(s.port)
+
+            def counts():
+                info = admin.call("INFO", "stats").decode()
+                return [int(info.split(f"\r\n{f}:")[1].split("\r\n")[0])
+                        for f in ("rejected_connections", "total_connections_received")]
+            before = counts()
+            got = [read_to_close(certs, REMOTE_ADDR, s.tls_port, v)
+                   for v in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2)]
+            got.append(read_to_close(certs, REMOTE_ADDR, s.tls_port, ssl.TLSVersion.TLSv1_2,
+                                     cert=None))
+            plain = socket.create_connection((REMOTE_ADDR, s.tls_port), timeout=10)
+            plain.sendall(b"PING\r\n")
+            got.append(read_until_eof(plain, 10))
+            plain.close()
+            after = counts()
+            got.append([a - b for a, b in zip(after, before)])
+            got.append(read_to_close(certs, "127.0.0.1", s.tls_port, ssl.TLSVersion.TLSv1_3,
+                                     send=b"QUIT\r\n"))
+            got.append(counts()[1] - after[1])
+            admin.close()
+            seen[name] = got
+        assert seen["lrukv"] == seen["redis"], seen
+        for plaintext, end in seen["lrukv"][:2]:
+            assert plaintext.startswith(DENIED) and plaintext.endswith(b"outside.\r\n"), plaintext
+            assert end == "close_notify", end
+        assert not seen["lrukv"][3].startswith(b"-DENIED"), seen["lrukv"][3]
+        assert seen["lrukv"][4] == [2, 0], seen["lrukv"][4]  # two refused, none counted
+        assert seen["lrukv"][5] == (b"+OK\r\n", "close_notify"), seen["lrukv"][5]
+        assert seen["lrukv"][6] == 1, seen["lrukv"][6]  # the QUIT client counted
+    finally:
+        pair.cleanup()
+
+
 def check_large_mget(certs, pair):
     """MGET of 1000 keys (20 KB values, every tenth key missing) over a raw TLS socket: the reply
     is exactly the RESP Python builds from the values."""
@@ -417,6 +499,7 @@ def main():
              lambda: check_stalled_handshakes_closed(stalled_at, stalled, lrukv)),
             ("start failures", lambda: check_start_failures(args.build_dir, certs)),
             ("tls only", lambda: check_tls_only(args.build_dir, certs)),
+            ("protected mode", lambda: check_protected_mode(args.build_dir, certs)),
         ]
         for name, step in steps:
             t = time.time()
