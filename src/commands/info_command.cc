@@ -189,7 +189,8 @@ class InfoBuilder {
     Field(out, "uptime_in_days", uptime_s / 86400);
     Field(out, "hz", config.hz);
     Field(out, "configured_hz", config.hz);
-    Field(out, "lru_clock", (now_ms_ / 1000) & kLruClockMax);
+    // Unix seconds as Redis's LRU clock (mstime-based), so it follows a stepped wall clock.
+    Field(out, "lru_clock", (server_.engine.clock().ToWallMs(now_ms_) / 1000) & kLruClockMax);
     Field(out, "executable", reactor_.executable);
     Field(out, "config_file", reactor_.config_file);
     Field(out, "io_threads_active", 0);
@@ -282,7 +283,7 @@ class InfoBuilder {
   }
 
   void AppendPersistence(std::string& out) {
-    int64_t last_save_s = server_.counters.last_save_time_s != 0 ? server_.counters.last_save_time_s
+    int64_t last_save_s = server_.counters.last_save_unix_s != 0 ? server_.counters.last_save_unix_s
                                                                  : reactor_.start_time_ms / 1000;
     out += "# Persistence\r\n";
     Field(out, "loading", 0);

@@ -329,7 +329,7 @@ std::string LatencyReport(const ServerContext& server, int64_t now_s) {
 
 // LATENCY DOCTOR
 void CmdLatencyDoctor(CommandContext& ctx) {
-  ctx.reply.Verbatim("txt", LatencyReport(ctx.server, ctx.now_ms / 1000));
+  ctx.reply.Verbatim("txt", LatencyReport(ctx.server, ctx.server.latency.UnixSeconds(ctx.now_ms)));
 }
 
 // LATENCY GRAPH event
@@ -339,7 +339,8 @@ void CmdLatencyGraph(CommandContext& ctx) {
     ctx.reply.Error(fmt::format("ERR No samples available for event '{}'", ctx.args[2]));
     return;
   }
-  ctx.reply.Verbatim("txt", LatencyGraph(ctx.args[2], *series, ctx.now_ms / 1000));
+  ctx.reply.Verbatim("txt", LatencyGraph(ctx.args[2], *series,
+                                          ctx.server.latency.UnixSeconds(ctx.now_ms)));
 }
 
 // LATENCY HISTORY event: [[unix time s, latency ms], ...] oldest first; [] for no samples.

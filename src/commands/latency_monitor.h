@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "src/engine/clock.h"
+
 namespace lrukv::cmd {
 
 class Config;
@@ -37,14 +39,23 @@ struct LatencySeries {
 
 class LatencyMonitor {
  public:
-  explicit LatencyMonitor(const Config& config) : config_(config) {}
+  // Samples are stamped with `clock`'s unix time (ToWallMs), as Redis stamps them with the
+  // wall clock; without a clock, the engine time given is taken as unix time.
+  explicit LatencyMonitor(const Config& config, const engine::Clock* clock = nullptr)
+      : config_(config), clock_(clock) {}
 
   // The hook for code that may block: keeps `latency_ms` under `event` when
-  // latency-monitor-threshold > 0 and latency_ms >= it. `now_ms` is unix time (ms) at the end
-  // of the measured work. Allocates only the first time an event is seen.
+  // latency-monitor-threshold > 0 and latency_ms >= it. `now_ms` is engine time (ms) at the
+  // end of the measured work. Allocates only the first time an event is seen.
   void Record(std::string_view event, int64_t latency_ms, int64_t now_ms) {
     const int64_t threshold_ms = ThresholdMs();
-    if (threshold_ms > 0 && latency_ms >= threshold_ms) AddSample(event, latency_ms, now_ms / 1000);
+    if (threshold_ms > 0 && latency_ms >= threshold_ms)
+      AddSample(event, latency_ms, UnixSeconds(now_ms));
+  }
+  // Engine time `now_ms` as the unix seconds samples are stamped in (DOCTOR and GRAPH measure
+  // ages against it).
+  int64_t UnixSeconds(int64_t now_ms) const {
+    return (clock_ != nullptr ? clock_->ToWallMs(now_ms) : now_ms) / 1000;
   }
   // Unconditionally adds a sample at `now_s` (a second already sampled keeps its worst).
   void AddSample(std::string_view event, int64_t latency_ms, int64_t now_s);
@@ -64,6 +75,7 @@ class LatencyMonitor {
 
  private:
   const Config& config_;
+  const engine::Clock* clock_;
   std::map<std::string, LatencySeries, std::less<>> events_;
 };
 

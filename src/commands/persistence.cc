@@ -67,16 +67,23 @@ void KeepBadDumpAside(ServerContext& server, int64_t now_ms) {
   if (!p.keep_bad_dump) return;
   p.keep_bad_dump = false;
   const std::string path = persist::JoinPath(server.config.dir, server.config.dbfilename);
-  const std::string aside = fmt::format("{}.bad-{}", path, now_ms / 1000);
+  const std::string aside =
+      fmt::format("{}.bad-{}", path, server.engine.clock().ToWallMs(now_ms) / 1000);
   if (rename(path.c_str(), aside.c_str()) == 0) {
     server.control.ServerLog(Level::kWarning,
                              fmt::format("The bad dump {} was moved to {}", path, aside));
   }
 }
 
+// The time of a successful save, in both clocks (ServerCounters).
+void RecordSaveTime(ServerContext& server, int64_t now_ms) {
+  server.counters.last_save_time_s = now_ms / 1000;
+  server.counters.last_save_unix_s = server.engine.clock().ToWallMs(now_ms) / 1000;
+}
+
 void RecordSave(ServerContext& server, const persist::WriteResult& w, int64_t now_ms) {
   PersistenceState& p = server.persistence;
-  server.counters.last_save_time_s = now_ms / 1000;
+  RecordSaveTime(server, now_ms);
   p.last_bgsave_ok = true;  // Redis: a good foreground save clears a failed background one
   ++p.saves;
   p.last_dump_keys = w.keys;
@@ -131,7 +138,7 @@ void FinishBackgroundSave(ServerContext& server, int status, int64_t now_ms) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && have_report && report.ok) {
     server.control.ServerLog(Level::kNotice, "Background saving terminated with success");
     server.counters.dirty -= std::min(server.counters.dirty, p.dirty_at_child_start);
-    server.counters.last_save_time_s = now_ms / 1000;
+    RecordSaveTime(server, now_ms);
     p.last_bgsave_ok = true;
     ++p.saves;
     p.last_dump_keys = report.keys;

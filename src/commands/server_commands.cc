@@ -183,7 +183,7 @@ void CmdTime(CommandContext& ctx) {
 
 // LASTSAVE: unix time of the last successful save; the start time before any.
 void CmdLastSave(CommandContext& ctx) {
-  int64_t t = ctx.server.counters.last_save_time_s;
+  int64_t t = ctx.server.counters.last_save_unix_s;
   if (t == 0) t = ctx.server.control.Stats().start_time_ms / 1000;
   ctx.reply.Integer(t);
 }
@@ -391,8 +391,11 @@ void DebugObject(CommandContext& ctx) {
   int64_t refcount =
       (is_int && as_int >= 0 && as_int < kSharedIntegers && shared_ints_allowed) ? INT_MAX : 1;
   std::string_view encoding = is_int ? "int" : value.size() <= kEmbstrMaxBytes ? "embstr" : "raw";
-  int64_t lru = (entry->last_access_ms / 1000) & kLruClockMax;
-  int64_t now_lru = (ctx.now_ms / 1000) & kLruClockMax;
+  // On the unix LRU clock INFO's lru_clock shows (both converted with today's offset, so the
+  // idle time stays the monotonic one).
+  const engine::Clock& clock = ctx.server.engine.clock();
+  int64_t lru = (clock.ToWallMs(entry->last_access_ms) / 1000) & kLruClockMax;
+  int64_t now_lru = (clock.ToWallMs(ctx.now_ms) / 1000) & kLruClockMax;
   int64_t idle_s = now_lru >= lru ? now_lru - lru : now_lru + (kLruClockMax - lru);
   ctx.reply.Simple(fmt::format(
       "Value at:{} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",

@@ -110,7 +110,11 @@ struct ServerCounters {
   uint64_t total_commands_processed = 0;
   uint64_t total_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save (rdb_changes_since_last_save)
-  int64_t last_save_time_s = 0;   // LASTSAVE, rdb_last_save_time; 0: none yet (start time shown)
+  // The last successful save (or the start): engine seconds, which the save points count
+  // from, and the unix time it happened at, which LASTSAVE and rdb_last_save_time show (as
+  // Redis: the wall clock of then, whatever steps came since). 0: none yet (start time shown).
+  int64_t last_save_time_s = 0;
+  int64_t last_save_unix_s = 0;
   uint64_t used_memory_peak = 0;  // highest engine.used_memory() INFO has seen, bytes
   // std::less<>: the Dispatcher finds rows by string_view without allocating.
   std::map<std::string, CommandStat, std::less<>> command_stats;  // key: "get", "config|get"
@@ -141,11 +145,11 @@ struct ServerContext {
   // MONITOR's clients and lines; the Dispatcher's constructor adds it to command_observers.
   MonitorFeed monitors{};
   // SLOWLOG's entries; the Dispatcher's constructor adds it to command_observers.
-  SlowLog slowlog{config};
+  SlowLog slowlog{config, &engine.clock()};
   // ACL LOG's entries: failed authentications (acl_log.h).
   AclLog acl_log{};
   // LATENCY's event series; code that may block reports to it (latency_monitor.h).
-  LatencyMonitor latency{config};
+  LatencyMonitor latency{config, &engine.clock()};
   // Expired and evicted keys as keyspace notifications; the Dispatcher's constructor adds it
   // to keyspace_observers.
   KeyspaceEventFeed keyspace_event_feed{*this};

@@ -38,7 +38,7 @@ void SlowLog::OnCommand(const CommandEvent& event) {
 
   SlowLogEntry entry;
   entry.id = next_id_++;
-  entry.time_s = event.now_ms / 1000;
+  entry.time_s = (clock_ != nullptr ? clock_->ToWallMs(event.now_ms) : event.now_ms) / 1000;
   entry.duration_us = event.duration_us;
   entry.args = SlowLogArgs(event.spec.name, event.args);
   entry.client_addr = event.client.conn.addr;

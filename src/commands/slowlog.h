@@ -14,6 +14,7 @@
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
 #include "src/commands/redaction.h"
+#include "src/engine/clock.h"
 
 namespace lrukv::cmd {
 
@@ -44,7 +45,10 @@ std::vector<std::string> SlowLogArgs(std::string_view command,
 class SlowLog final : public CommandObserver {
  public:
   // Reads the two directives from `config` at each call, so CONFIG SET applies at once.
-  explicit SlowLog(const Config& config) : config_(config) {}
+  // Entries are stamped with `clock`'s unix time (ToWallMs), so a step of the wall clock shows
+  // as in Redis; without a clock, the event's now_ms is taken as unix time.
+  explicit SlowLog(const Config& config, const engine::Clock* clock = nullptr)
+      : config_(config), clock_(clock) {}
 
   // Logs the call if slowlog-log-slower-than is >= 0 and the call took at least that long,
   // then drops the oldest entries beyond slowlog-max-len (as Redis, only when one is added).
@@ -58,6 +62,7 @@ class SlowLog final : public CommandObserver {
 
  private:
   const Config& config_;
+  const engine::Clock* clock_;
   std::deque<SlowLogEntry> entries_;
   uint64_t next_id_ = 0;
 };

@@ -217,6 +217,7 @@ Server::Server(cmd::Config& config)
   shared_in_ = std::make_unique<char[]>(kSharedReadBytes);
   stats_.start_time_ms = clock_.NowMs();
   context_.counters.last_save_time_s = stats_.start_time_ms / 1000;  // Redis: lastsave = start
+  context_.counters.last_save_unix_s = clock_.ToWallMs(stats_.start_time_ms) / 1000;
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if (n > 0) stats_.executable.assign(exe, static_cast<size_t>(n));

@@ -221,6 +221,20 @@ TEST_CASE("LATENCY: a call slower than latency-monitor-threshold is a command sa
   CHECK(h.server.latency.Find("fast-command") == nullptr);
 }
 
+TEST_CASE("LATENCY: samples are stamped with the wall clock, which may step") {
+  CommandHarness h;
+  AtSecond(h, kT);
+  h.clock.StepWall(3'600'000);
+  h.Run({"CONFIG", "SET", "latency-monitor-threshold", "10"});
+  h.Run({"DEBUG", "SLEEP", "0.02"});
+  const LatencySeries* s = h.server.latency.Find("command");
+  REQUIRE(s != nullptr);
+  CHECK(s->Latest().time_s == kT + 3600);
+  // GRAPH measures ages on the same clock: the sample is 0 s old (label "0" over "s"), not 1 h.
+  AtSecond(h, kT + 2);
+  CHECK(BulkText(h.Run({"LATENCY", "GRAPH", "command"})).ends_with("\n2\ns\n"));
+}
+
 // ---- INFO latencystats, LATENCY HISTOGRAM ----
 
 TEST_CASE("INFO latencystats: a line per command run, with the configured percentiles") {

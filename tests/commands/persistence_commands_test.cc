@@ -140,6 +140,19 @@ TEST_CASE("a save point starts a BGSAVE once its changes and seconds are reached
   CHECK(InfoField(h, "rdb_changes_since_last_save") == "0");
 }
 
+TEST_CASE("LASTSAVE and rdb_last_save_time: the wall clock at the save, not engine time") {
+  TempDir dir;
+  CommandHarness h;
+  h.config.dir = dir.path;
+  h.clock.Set(1'795'000'000'500);
+  h.clock.StepWall(3'600'000);  // the wall clock stepped an hour ahead since the start
+  CHECK(h.Run({"SAVE"}) == "+OK\r\n");
+  CHECK(h.Run({"LASTSAVE"}) == ":1795003600\r\n");
+  CHECK(InfoField(h, "rdb_last_save_time") == "1795003600");
+  h.clock.StepWall(-3'600'000);  // stepping back does not move a recorded time
+  CHECK(h.Run({"LASTSAVE"}) == ":1795003600\r\n");
+}
+
 TEST_CASE("SHUTDOWN saves first when save points exist, and stays up when that save fails") {
   TempDir dir;
   CommandHarness h;

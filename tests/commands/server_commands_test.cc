@@ -537,7 +537,7 @@ TEST_CASE("LASTSAVE: the start time before any save") {
   CommandHarness h;
   h.control.stats.start_time_ms = 1'700'000'000'999;
   CHECK(h.Run({"LASTSAVE"}) == ":1700000000\r\n");
-  h.server.counters.last_save_time_s = 1'700'000'100;
+  h.server.counters.last_save_unix_s = 1'700'000'100;
   CHECK(h.Run({"LASTSAVE"}) == ":1700000100\r\n");
 }
 

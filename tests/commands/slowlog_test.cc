@@ -96,6 +96,19 @@ TEST_CASE("SLOWLOG GET: an entry is id, unix time, duration, args, client addr a
   CHECK(e.items[5].text == "worker");
 }
 
+TEST_CASE("SLOWLOG GET: the timestamp is the wall clock's, kept when the clock steps again") {
+  LogAll h;
+  h.clock.Set(1'795'000'000'123);
+  h.clock.StepWall(3'600'000);  // the wall clock an hour ahead; engine time unmoved
+  h.Run({"PING"});
+  h.clock.StepWall(-3'600'000);
+  h.Run({"PING"});
+  Reply r = Parse(h.Run({"SLOWLOG", "GET"}));
+  REQUIRE(r.items.size() == 3);  // the second PING, the first, the RESET
+  CHECK(r.items[0].items[1].integer == 1'795'000'000);
+  CHECK(r.items[1].items[1].integer == 1'795'003'600);
+}
+
 TEST_CASE("SLOWLOG: the default threshold skips fast calls and logs a DEBUG SLEEP over it") {
   CommandHarness h;
   h.config.slowlog_log_slower_than_us = 10000;

@@ -3,7 +3,8 @@ monotonic clock (src/engine/clock.h), so stepping the server's wall clock an hou
 does not expire keys early, and stepping it back does not keep them an hour late; keys with
 relative TTLs expire on time, by lookup and by the background expiry alike. Unix times at the
 boundaries follow the stepped clock: PEXPIREAT counts from it, PEXPIRETIME and the dump's
-expire_at_ms are in it.
+expire_at_ms are in it, and so are the times shown to clients (LASTSAVE, INFO's
+rdb_last_save_time and lru_clock, SLOWLOG and LATENCY timestamps), as Redis shows them.
 
 The step is made with libfaketime (Debian package `faketime`, installed by tools/install-deps)
 preloaded into the server only: FAKETIME_DONT_FAKE_MONOTONIC=1 leaves CLOCK_MONOTONIC real,
@@ -131,6 +132,49 @@ def test_wall_clock_steps_neither_expire_early_nor_keep_keys_late():
         # The long TTL's deadline is back to what it was before either step.
         assert abs(c.pexpiretime("long") - pexpiretime_before) <= 2
         assert c.get("plain") == b"v"
+
+
+def test_times_shown_to_clients_are_wall_clock_after_a_step():
+    """LASTSAVE, INFO rdb_last_save_time and lru_clock, SLOWLOG GET and LATENCY LATEST /
+    HISTORY timestamps are unix times of the (stepped) wall clock, as Redis shows them: taken
+    when the event happened, so a later step does not move them."""
+    with SteppedServer() as st:
+        c = st.client
+        c.config_set("slowlog-log-slower-than", 0)
+        c.config_set("latency-monitor-threshold", 1)
+        st.step(+3600)
+
+        def near_stepped_now(t_s, what):
+            now_s = st.server_wall_ms() / 1000
+            assert abs(t_s - now_s) <= 2, f"{what}: {t_s}, the stepped clock says {now_s:.0f}"
+
+        def lastsave_s():
+            return int(c.lastsave().timestamp())  # redis-py makes the unix time a datetime
+
+        assert c.save()
+        saved_s = lastsave_s()
+        near_stepped_now(saved_s, "LASTSAVE after a save")
+        near_stepped_now(c.info("persistence")["rdb_last_save_time"], "rdb_last_save_time")
+        # lru_clock is unix seconds modulo 2^24, as Redis's LRU clock.
+        lru_delta = (c.info("server")["lru_clock"] - int(st.server_wall_ms() / 1000)) % 2**24
+        assert min(lru_delta, 2**24 - lru_delta) <= 2, f"lru_clock {lru_delta} s off the clock"
+        c.execute_command("DEBUG", "SLEEP", "0.02")
+        slow = c.slowlog_get(1)[0]
+        near_stepped_now(slow["start_time"], "SLOWLOG GET's timestamp")
+        latest = {row[0]: row for row in c.execute_command("LATENCY", "LATEST")}
+        near_stepped_now(latest[b"command"][1], "LATENCY LATEST's timestamp")
+        near_stepped_now(c.execute_command("LATENCY", "HISTORY", "command")[-1][0],
+                         "LATENCY HISTORY's timestamp")
+
+        # An hour back: what was recorded keeps its time; new events take the new one.
+        st.step(0)
+        assert lastsave_s() == saved_s, "LASTSAVE moved with the clock"
+        assert any(e["id"] == slow["id"] and e["start_time"] == slow["start_time"]
+                   for e in c.slowlog_get(128)), "the SLOWLOG entry's timestamp moved"
+        c.execute_command("DEBUG", "SLEEP", "0.02")
+        near_stepped_now(c.slowlog_get(1)[0]["start_time"], "SLOWLOG after the step back")
+        assert c.save()
+        near_stepped_now(lastsave_s(), "LASTSAVE after the step back")
 
 
 def main():
