@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <malloc.h>
+#include <netdb.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,14 +259,14 @@ int Server::Run() {
   if (config_.port != 0) {
     if (!ListenTcp(config_.bind, config_.port, &tcp_listeners_, &error)) {
       Log(LogLevel::kWarning, "{}", error);
-      Log(LogLevel::kWarning, "Failed listening on port {} (tcp), aborting.", config_.port);
+      Log(LogLevel::kWarning, "Failed listening on port {} (TCP), aborting.", config_.port);
       return 1;
     }
   }
   if (config_.tls_port != 0 &&
       !ListenTcp(config_.bind, config_.tls_port, &tls_listeners_, &error, /*tls=*/true)) {
     Log(LogLevel::kWarning, "{}", error);
-    Log(LogLevel::kWarning, "Failed listening on port {} (tls), aborting.", config_.tls_port);
+    Log(LogLevel::kWarning, "Failed listening on port {} (TLS), aborting.", config_.tls_port);
     return 1;
   }
   if (!config_.unixsocket.empty() && !ListenUnix(&error)) {
@@ -313,6 +314,30 @@ int Server::Run() {
 
 // ---- Listeners ----
 
+namespace {
+
+// A host name (or any form getaddrinfo takes) as its first IPv4 address, as Redis's
+// anetTcpServer binds the first address getaddrinfo gives. Blocks on the resolver: only at
+// start and CONFIG SET bind, as in Redis. False with the resolver's message on failure.
+bool ResolveIpv4(const std::string& name, int port, struct sockaddr_in* out, std::string* error) {
+  struct addrinfo hints {};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  struct addrinfo* found = nullptr;
+  const int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  if (rc != 0 || found == nullptr) {
+    *error = rc != 0 ? gai_strerror(rc) : "Name or service not known";
+    return false;
+  }
+  std::memcpy(out, found->ai_addr, sizeof(*out));
+  out->sin_port = htons(static_cast<uint16_t>(port));
+  freeaddrinfo(found);
+  return true;
+}
+
+}  // namespace
+
 bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>* out,
                        std::string* error, bool tls) {
   // `bind ""` opens no TCP listener (as redis-server 7.0 does after CONFIG SET bind "").
@@ -326,17 +351,22 @@ bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>
     struct sockaddr_storage ss;
     int rc = v6 ? uv_ip6_addr(addr.c_str(), port, reinterpret_cast<sockaddr_in6*>(&ss))
                 : uv_ip4_addr(addr.c_str(), port, reinterpret_cast<sockaddr_in*>(&ss));
+    std::string resolve_error;
     if (rc != 0 && !v6) {
-      // Redis resolves with getaddrinfo, which also takes inet_aton's forms ("1" = 0.0.0.1).
+      // Redis resolves with getaddrinfo, which also takes inet_aton's forms ("1" = 0.0.0.1)
+      // and host names ("localhost"): numbers first, without a lookup, then the resolver.
       auto* in = reinterpret_cast<sockaddr_in*>(&ss);
       if (inet_aton(addr.c_str(), &in->sin_addr) != 0) {
         in->sin_family = AF_INET;
         in->sin_port = htons(static_cast<uint16_t>(port));
         rc = 0;
+      } else if (ResolveIpv4(addr, port, in, &resolve_error)) {
+        rc = 0;
       }
     }
-    // An IPv4 address that is no address fails even when optional ('-'), as in Redis (whose
-    // getaddrinfo error leaves a stale errno; for IPv6 forms that errno lets it skip them).
+    // An IPv4 address or name that resolves to none fails even when optional ('-'), as in
+    // Redis (whose getaddrinfo error leaves a stale errno; for IPv6 forms that errno lets it
+    // skip them).
     const bool unparsable = rc != 0 && !v6;
     auto* l = new Listener();
     l->server = this;
@@ -358,8 +388,11 @@ bool Server::ListenTcp(const std::string& bind, int port, std::vector<Listener*>
             addr + ":" + std::to_string(port), std::strerror(-rc));
         continue;
       }
+      // Redis's anet text: the resolver's message as it is, a socket call's after "bind: ".
+      const std::string cause =
+          !resolve_error.empty() ? resolve_error : "bind: " + std::string(std::strerror(-rc));
       *error = "Warning: Could not create server TCP listening socket " + addr + ":" +
-               std::to_string(port) + ": bind: " + std::strerror(-rc);
+               std::to_string(port) + ": " + cause;
       for (Listener* done : *out) CloseListener(done);
       out->clear();
       return false;
@@ -1040,9 +1073,15 @@ bool Server::ApplyConfig(std::string_view name, std::string* error) {
     tcp_listeners_.clear();
     stats_.tcp_port = config_.port != 0 ? config_.port : config_.tls_port;
     if (config_.port != 0 && !ListenTcp(config_.bind, config_.port, &tcp_listeners_, error)) {
+      // Redis's log lines and errors (changeBindAddr, changeListenPort, then its config
+      // rollback); the cause is only in the log.
       Log(LogLevel::kWarning, "{}", *error);
-      std::string cause = error->substr(error->rfind(": ") + 2);  // "Address already in use"
-      *error = name == "port" ? "Unable to listen on this port: " + cause
+      if (name == "bind") Log(LogLevel::kWarning, "Failed to bind");
+      Log(LogLevel::kWarning,
+          "Failed applying new configuration. Possibly related to new {} setting. Restoring "
+          "previous settings.",
+          name);
+      *error = name == "port" ? "Unable to listen on this port. Check server logs."
                               : "Failed to bind to specified addresses.";
       return false;
     }

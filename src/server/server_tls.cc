@@ -52,6 +52,7 @@ bool Server::ApplyTlsDirective(std::string_view name, std::string* error) {
     if (config_.tls_port != 0 &&
         !ListenTcp(config_.bind, config_.tls_port, &tls_listeners_, error, /*tls=*/true)) {
       Log(LogLevel::kWarning, "{}", *error);
+      if (name == "bind") Log(LogLevel::kWarning, "Failed to bind");  // as Redis's changeBindAddr
       *error = name == "tls-port" ? "Unable to listen on this port. Check server logs."
                                   : "Failed to bind to specified addresses.";
       return false;

@@ -1,8 +1,9 @@
 """Access control, differential against redis-server 7.0: requirepass and AUTH (both forms, a
 wrong user, HELLO AUTH, what runs before AUTH, CONFIG SET requirepass at run time), protected
 mode (a client from 192.0.2.2, this machine's non-loopback address, against a server bound to
-0.0.0.0), the ACL subcommands lrukv answers, and rename-command (config file and command line,
-COMMAND, MONITOR, SLOWLOG, commandstats and CLIENT LIST after a rename, startup errors). Both
+0.0.0.0), the ACL subcommands lrukv answers, rename-command (config file and command line,
+COMMAND, MONITOR, SLOWLOG, commandstats and CLIENT LIST after a rename, startup errors), and
+`bind` with host names (at start and by CONFIG SET, unresolvable ones included). Both
 servers start with the same options and get the same requests over raw sockets; the reply bytes
 must be equal, except where the comparison says what it leaves out (client ids, random
 passwords, commands only Redis has)."""
@@ -552,11 +553,82 @@ def check_rename_errors(build_dir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# ---- bind with host names ----
+
+# A name no resolver knows (RFC 6761 reserves .invalid); this machine's resolver answers at
+# once that it does not exist.
+NO_SUCH_HOST = "nosuchhost.invalid"
+
+
+def log_tail(server, since, port):
+    """The server's log lines after line `since`, without their prefix, the port as P."""
+    lines = server.log().splitlines()[since:]
+    return [re.sub(r"^\d+:[A-Z] .*?[#*.-] ", "", l).replace(str(port), "P") for l in lines]
+
+
+def reachable(host, port):
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+def check_bind_names(build_dir):
+    """`bind` takes host names as Redis 7.0 does (getaddrinfo, IPv4, the first address): at
+    start `--bind localhost` listens on 127.0.0.1 only, and CONFIG GET shows the name; an
+    unresolvable name stops the start with the resolver's message, even marked optional ('-');
+    CONFIG SET bind of a name listens there (with 192.0.2.2 added, a remote client reaches the
+    server, and protected-mode refuses it); an unresolvable name or a name that repeats an
+    address is refused with Redis's error and log lines, and the old listeners stay."""
+    pair = Pair(build_dir, ["--bind", "localhost"])
+    try:
+        def both(what, fn):
+            out = [fn(s) for s in pair.servers()]
+            check_equal(what, out[0], out[1])
+            return out[1]
+
+        assert both("--bind localhost: CONFIG GET bind",
+                    lambda s: Conn(s.port).cmd("CONFIG", "GET", "bind")) == \
+            b"*2\r\n$4\r\nbind\r\n$9\r\nlocalhost\r\n"
+        assert both("--bind localhost: reachable on 127.0.0.1 and REMOTE_ADDR",
+                    lambda s: (reachable("127.0.0.1", s.port),
+                               reachable(REMOTE_ADDR, s.port))) == (True, False)
+        for value in (NO_SUCH_HOST, f"-{NO_SUCH_HOST} 127.0.0.1", "localhost 127.0.0.1"):
+            def config_set(s):
+                since = len(s.log().splitlines())
+                reply = Conn(s.port).cmd("CONFIG", "SET", "bind", value)
+                return (reply, Conn(s.port).cmd("CONFIG", "GET", "bind"),
+                        log_tail(s, since, s.port))
+            reply = both(f"CONFIG SET bind {value!r}", config_set)
+            assert reply[0].startswith(b"-ERR CONFIG SET failed (possibly related to argument "
+                                       b"'bind') - Failed to bind"), reply
+        assert both("CONFIG SET bind of a name and REMOTE_ADDR", lambda s: (
+            Conn(s.port).cmd("CONFIG", "SET", "bind", f"localhost {REMOTE_ADDR}"),
+            remote_bytes(s.port)[:len(b"-DENIED")])) == (b"+OK\r\n", b"-DENIED")
+    finally:
+        pair.cleanup()
+    tmp = tempfile.mkdtemp(prefix="lrukv-access-")
+    try:
+        binaries = (shutil.which("redis-server"), lrukv_binary(build_dir))
+        for value in (NO_SUCH_HOST, f"-{NO_SUCH_HOST} 127.0.0.1"):
+            argv = ["--port", "6999", "--save", "", "--bind", value]
+            out = [startup_error(b, argv, tmp) for b in binaries]
+            out = [(code, [re.sub(r"^\d+:[A-Z] .*?[#*.-] ", "", l) for l in lines])
+                   for code, lines in out]
+            check_equal(f"startup with --bind {value!r}", out[0], out[1])
+            assert out[1] == (1, [f"Warning: Could not create server TCP listening socket "
+                                  f"{NO_SUCH_HOST}:6999: Name or service not known",
+                                  "Failed listening on port 6999 (TCP), aborting."]), out[1]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     args = parse_args(__doc__)
     started = time.time()
     for check in (check_requirepass, check_runtime_password, check_acl, check_protected_mode,
-                  check_rename):
+                  check_rename, check_bind_names):
         t = time.time()
         check(args.build_dir)
         print(f"{check.__name__}: {time.time() - t:.1f} s")

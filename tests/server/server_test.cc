@@ -335,7 +335,7 @@ TEST_CASE("lrukv-server: a port in use exits 1 with Redis's message") {
                    std::to_string(first.port()) + ": bind: Address already in use") !=
         std::string::npos);
   CHECK(r.err.find("Failed listening on port " + std::to_string(first.port()) +
-                   " (tcp), aborting.") != std::string::npos);
+                   " (TCP), aborting.") != std::string::npos);
 }
 
 TEST_CASE("lrukv-server: a config file is loaded and CONFIG REWRITE updates it") {
