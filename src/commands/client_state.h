@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+namespace lrukv::engine {
+struct ValueDonor;
+}
+
 namespace lrukv::cmd {
 
 struct CommandSpec;
@@ -91,6 +95,11 @@ struct ClientState {
   bool in_pubsub_mode() const {
     return subscription_count() + subscribed_shard_channels.size() > 0;
   }
+
+  // The read buffer holding the running request, offered by the server for a big value (the
+  // engine may keep it as the entry: engine::ValueDonor); nullptr otherwise. Only for the
+  // request being executed: the server sets and clears it around the call.
+  engine::ValueDonor* value_donor = nullptr;
 
   // Set by a handler; the server acts on them after the reply is written.
   bool close_after_reply = false;  // QUIT, CLIENT KILL of self, protocol errors

@@ -184,6 +184,7 @@ void SetGeneric(CommandContext& ctx, const SetParams& params, std::string_view k
   engine::SetOptions options;
   options.expire_at_ms = params.expire_at_ms;
   options.keep_ttl = params.keep_ttl;
+  options.donor = ctx.client.value_donor;  // ignored unless it holds this very value
   engine.Set(db, key, value, ctx.now_ms, options);
   ctx.server.counters.dirty++;
   // Redis's order: "set", then "expire" when the command gave a deadline (even a past one).

@@ -49,7 +49,7 @@ Engine::Impl::~Impl() {
   for (Keyspace& ks : tables) {
     index.ForEachId(ks, [&](Id id) {
       char* e = slots.Get(id);
-      if (IsLarge(e)) std::free(e);
+      if (IsLarge(e)) std::free(BlockOf(e));
     });
     index.Clear(ks);
   }
@@ -173,16 +173,22 @@ OpStatus Engine::Set(int db, std::string_view key, std::string_view value, int64
     deadline_ms = now_ms + m.limits.default_ttl_ms;
   }
   const bool created = !id;
+  const bool ttl = deadline_ms != kNoExpiry;
   if (id) {
     const bool was_volatile = HasTtl(m.E(id));
-    m.Rewrite(id, m.KeyOf(id), value, deadline_ms);
+    m.Rewrite(id, m.KeyOf(id), value, deadline_ms, false, 0, 0,
+              m.AdoptDonor(options.donor, key, value, ttl));
     // Under a volatile policy a db may hold more than maxkeys keys when none had a TTL; one
     // gaining it makes the others that have one evictable again.
-    if (!was_volatile && deadline_ms != kNoExpiry) m.MakeRoomForKey(table, now_ms, id, 0);
+    if (!was_volatile && ttl) m.MakeRoomForKey(table, now_ms, id, 0);
   } else {
     m.MakeRoomForKey(table, now_ms, kNil);
-    id = m.CreateEntry(table, key, h, value, deadline_ms);
+    id = m.CreateEntry(table, key, h, value, deadline_ms, 0,
+                       m.AdoptDonor(options.donor, key, value, ttl));
   }
+  // An adopted block may have held `key` where the entry's header now is: from here on the
+  // key is the entry's own.
+  if (options.donor && options.donor->taken) key = m.KeyOf(id);
   m.SetValueBits(id, static_cast<uint8_t>((options.modified_in_place ? kFlagInPlace : 0) |
                                           (options.value_hint ? kFlagHint : 0)));
   m.Touch(id, now_ms);
@@ -287,7 +293,7 @@ OpStatus Engine::Rename(int db, std::string_view from, std::string_view to, bool
   const char* e = m.E(id);
   const auto from_addr = reinterpret_cast<uintptr_t>(from.data());
   const auto e_addr = reinterpret_cast<uintptr_t>(e);
-  if (from_addr >= e_addr && from_addr < e_addr + EntryArena::Capacity(const_cast<char*>(e))) {
+  if (from_addr >= e_addr && from_addr < e_addr + EntryArena::Room(const_cast<char*>(e))) {
     from_copy.assign(from);
     from_key = from_copy;
   }

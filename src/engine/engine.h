@@ -119,6 +119,25 @@ class LookupObserver {
   virtual void OnLookupMiss(int db, std::string_view key) {}
 };
 
+// A malloc'd block that already holds the value of a Set, offered so that the engine can keep
+// the block as the entry instead of copying the value into a new one: the zero-copy path of a
+// big SET, whose request buffer holds the value (Redis makes such a query buffer the string
+// object itself). The engine builds the entry in place in front of the value, over the bytes
+// before it, and puts a TTL trailer in the kValueDonorTailBytes after it, so every byte of the
+// block but the value's is the engine's to overwrite (`key` may lie there: Set reads it
+// first). It takes the block only when the entry is large, starts 1..255 bytes into the block
+// and leaves at most 1/8 of it unused; otherwise the value is copied as usual.
+struct ValueDonor {
+  char* block = nullptr;          // from malloc or realloc
+  const char* value = nullptr;    // the value it holds: a Set of any other value ignores it
+  // Set by the engine when it took the block: the block is the engine's (never touch or free
+  // it again), and the value stays readable at the same address, as the entry's value, until
+  // the engine is next mutated.
+  bool taken = false;
+};
+// Bytes a donor block needs after the value for a Set with a deadline to take it.
+inline constexpr size_t kValueDonorTailBytes = 8;
+
 struct SetOptions {
   int64_t expire_at_ms = kNoExpiry;  // absolute deadline; kNoExpiry = none (or default-ttl)
   bool keep_ttl = false;             // keep the existing key's deadline (KEEPTTL, APPEND, INCR...)
@@ -126,6 +145,7 @@ struct SetOptions {
   bool value_hint = false;           // EntryView::value_hint of the stored value
   // A dump being loaded: the observer gets no OnCreated (Redis's RDB load notifies nothing).
   bool loading = false;
+  ValueDonor* donor = nullptr;  // the value's block, which Set may take (see ValueDonor)
 };
 
 class Engine {

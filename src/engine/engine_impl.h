@@ -106,9 +106,15 @@ struct Engine::Impl {
   }
   // Makes room in ks for one more key (Redis 7's dictExpandAllowed near maxmemory).
   void MaybeGrow(internal::Keyspace& ks);
-  // Creates a new entry in `table` (the key must be absent) and puts it at the LRU head.
+  // The entry for `key` and `value` (plus a TTL trailer if `ttl`) built in donor's block around
+  // the value (ValueDonor), or nullptr when that block cannot hold it so (then nothing was
+  // written). The key is in place and the block counted; the rest of the header is for
+  // CreateEntry or Rewrite to write, given the result as `adopted`.
+  char* AdoptDonor(ValueDonor* donor, std::string_view key, std::string_view value, bool ttl);
+  // Creates a new entry in `table` (the key must be absent) and puts it at the LRU head. With
+  // `adopted` (AdoptDonor's, for this key and value) the entry is that one, nothing copied.
   Id CreateEntry(int table, std::string_view key, uint64_t h, std::string_view value,
-                 int64_t deadline_ms, size_t slack = 0);
+                 int64_t deadline_ms, size_t slack = 0, char* adopted = nullptr);
   // Unlinks `id` from everything, tells the observer, frees it.
   void RemoveEntry(Id id, Removal kind);
   // Moves the deadline of an entry that already has one (no reallocation).
@@ -121,9 +127,12 @@ struct Engine::Impl {
   // Rewrites entry `id` with a new key/value/deadline, keeping its id, table, LRU links and
   // value bits. `value` may point into the entry itself. Volatile bookkeeping follows the
   // deadline. If `keep_value` is set, the value's first min(old, new_len) bytes are kept, the
-  // rest zeroed, and `value` is ignored. Returns the new value pointer.
+  // rest zeroed, and `value` is ignored. With `adopted` (AdoptDonor's, for this key and value;
+  // not with keep_value) the new entry is that one and the old is freed. Returns the new value
+  // pointer.
   char* Rewrite(Id id, std::string_view key, std::string_view value, int64_t deadline_ms,
-                bool keep_value = false, size_t new_len = 0, size_t slack = 0);
+                bool keep_value = false, size_t new_len = 0, size_t slack = 0,
+                char* adopted = nullptr);
   // The live entry for `key` in `table`; an expired one is reclaimed (counted) first.
   Id FindLive(int table, std::string_view key, int64_t now_ms, uint64_t* hash_out = nullptr);
 

@@ -12,13 +12,14 @@ using namespace internal;  // NOLINT: the engine's own internals
 
 namespace {
 
-// Writes header fields, varints and the key into `e`; returns where the value goes.
-// (With copy_key false the key bytes are assumed to be in place already.)
+// Writes header fields, varints and the key into `e`; returns where the value goes. The
+// flags keep only where the entry lives (kBlockBits). (With copy_key false the key bytes are
+// assumed to be in place already.)
 char* WriteHead(char* e, int table, bool ttl, std::string_view key, size_t value_len,
                 bool copy_key = true) {
   Store16(e + kOffTable, static_cast<uint16_t>(table));
   e[kOffFlags] =
-      static_cast<char>((static_cast<uint8_t>(e[kOffFlags]) & kFlagLarge) | (ttl ? kFlagTtl : 0));
+      static_cast<char>((static_cast<uint8_t>(e[kOffFlags]) & kBlockBits) | (ttl ? kFlagTtl : 0));
   char* p = PutVarint(e + kOffVarints, key.size());
   p = PutVarint(p, value_len);
   if (copy_key) std::memcpy(p, key.data(), key.size());
@@ -52,17 +53,34 @@ void Engine::Impl::ChangeDeadline(Id id, int64_t deadline_ms) {
   NoteDeadline(id, e, deadline_ms);
 }
 
+char* Engine::Impl::AdoptDonor(ValueDonor* donor, std::string_view key, std::string_view value,
+                               bool ttl) {
+  if (donor == nullptr || donor->taken || donor->value != value.data()) return nullptr;
+  const size_t head = kOffVarints + VarintLen(key.size()) + VarintLen(value.size()) + key.size();
+  const auto block_addr = reinterpret_cast<uintptr_t>(donor->block);
+  const auto value_addr = reinterpret_cast<uintptr_t>(value.data());
+  if (donor->block == nullptr || value_addr < block_addr + head) return nullptr;
+  const size_t pad = value_addr - block_addr - head;
+  if (!EntryArena::CanAdopt(donor->block, pad, EntrySize(key.size(), value.size(), ttl))) {
+    return nullptr;
+  }
+  // The key goes first, as the header will be written over where a request had put it.
+  std::memmove(const_cast<char*>(value.data()) - key.size(), key.data(), key.size());
+  donor->taken = true;
+  return arena.Adopt(donor->block, pad);
+}
+
 Id Engine::Impl::CreateEntry(int table, std::string_view key, uint64_t h, std::string_view value,
-                             int64_t deadline_ms, size_t slack) {
+                             int64_t deadline_ms, size_t slack, char* adopted) {
   const bool ttl = deadline_ms != kNoExpiry;
   const size_t need = EntrySize(key.size(), value.size(), ttl);
-  char* e = arena.Alloc(need + slack > kMaxSmallEntry ? need + slack : need);
+  char* e = adopted ? adopted : arena.Alloc(need + slack > kMaxSmallEntry ? need + slack : need);
   Store32(e + kOffHNext, kNil);
   Store32(e + kOffPrev, kNil);
   Store32(e + kOffNext, kNil);
   Store32(e + kOffAccess, 0);
-  char* v = WriteHead(e, table, ttl, key, value.size());
-  if (!value.empty()) std::memcpy(v, value.data(), value.size());
+  char* v = WriteHead(e, table, ttl, key, value.size(), /*copy_key=*/adopted == nullptr);
+  if (!adopted && !value.empty()) std::memcpy(v, value.data(), value.size());
   if (ttl) Store64(v + value.size() + kTtlDeadline, deadline_ms);
   const Id id = slots.Allocate(e);
   Keyspace& ks = KeyspaceOf(table);
@@ -101,7 +119,8 @@ void Engine::Impl::SetValueBits(Id id, uint8_t bits) {
 }
 
 char* Engine::Impl::Rewrite(Id id, std::string_view key, std::string_view value,
-                            int64_t deadline_ms, bool keep_value, size_t new_len, size_t slack) {
+                            int64_t deadline_ms, bool keep_value, size_t new_len, size_t slack,
+                            char* adopted) {
   char* old = E(id);
   const int table = TableOf(old);
   const uint8_t value_bits = ValueBits(id);
@@ -112,7 +131,7 @@ char* Engine::Impl::Rewrite(Id id, std::string_view key, std::string_view value,
   const size_t vlen = keep_value ? new_len : value.size();
   const bool old_large_ttl = old_ttl && IsLarge(old);
   const size_t need = EntrySize(key.size(), vlen, new_ttl);
-  const size_t usable = EntryArena::Capacity(old);
+  const size_t usable = EntryArena::Room(old);
   const bool old_large = IsLarge(old);
   const auto value_addr = reinterpret_cast<uintptr_t>(value.data());
   const auto old_addr = reinterpret_cast<uintptr_t>(old);
@@ -124,7 +143,7 @@ char* Engine::Impl::Rewrite(Id id, std::string_view key, std::string_view value,
   const bool fits =
       old_large ? need <= usable && (keep_value || need * 2 >= usable) : RoundUp8(need) == usable;
   const bool can_realloc = old_large && keep_value && need + slack > kMaxSmallEntry;
-  if (!overlaps && same_key && (fits || can_realloc)) {
+  if (!adopted && !overlaps && same_key && (fits || can_realloc)) {
     // In place, or grown by realloc (which keeps the bytes, and remaps rather than copies
     // a large block). The key stays; move key+kept value if the varint widths change.
     const size_t key_off = static_cast<size_t>(op.key - old);
@@ -144,10 +163,13 @@ char* Engine::Impl::Rewrite(Id id, std::string_view key, std::string_view value,
       std::memcpy(v, value.data(), value.size());
     }
   } else {
-    e = arena.Alloc(keep_value && need + slack > kMaxSmallEntry ? need + slack : need);
+    e = adopted ? adopted
+                : arena.Alloc(keep_value && need + slack > kMaxSmallEntry ? need + slack : need);
     std::memcpy(e, old, kOffFlags);  // chain, LRU links, access time, table
-    char* v = WriteHead(e, table, new_ttl, key, vlen);
-    if (keep_value) {
+    char* v = WriteHead(e, table, new_ttl, key, vlen, /*copy_key=*/adopted == nullptr);
+    if (adopted) {
+      // The value is in place already.
+    } else if (keep_value) {
       const size_t kept = std::min(op.value_len, vlen);
       std::memcpy(v, op.value, kept);
       if (vlen > kept) std::memset(v + kept, 0, vlen - kept);

@@ -19,9 +19,28 @@ EntryArena::EntryArena() : classes_(kMaxSmallEntry / 8 + 1) {
 EntryArena::~EntryArena() { Reset(); }
 
 size_t EntryArena::Capacity(char* e) {
-  if (IsLarge(e)) return malloc_usable_size(e);
+  if (IsLarge(e)) return malloc_usable_size(BlockOf(e));
   Parsed p = Parse(e);
   return RoundUp8(EntrySize(p.key_len, p.value_len, p.ttl != nullptr));
+}
+
+size_t EntryArena::Room(char* e) {
+  return Capacity(e) - static_cast<size_t>(e - (IsLarge(e) ? BlockOf(e) : e));
+}
+
+bool EntryArena::CanAdopt(char* block, size_t pad, size_t entry_bytes) {
+  if (pad < 1 || pad > kMaxPad || entry_bytes <= kMaxSmallEntry) return false;
+  const size_t usable = malloc_usable_size(block);
+  return pad + entry_bytes <= usable &&
+         usable - pad - entry_bytes <= entry_bytes >> kAdoptSlackShift;
+}
+
+char* EntryArena::Adopt(char* block, size_t pad) {
+  entry_bytes_ += malloc_usable_size(block);
+  char* e = block + pad;
+  e[-1] = static_cast<char>(pad);
+  e[kOffFlags] = static_cast<char>(kFlagLarge | kFlagPadded);
+  return e;
 }
 
 char* EntryArena::NewPage(size_t size_class, uint32_t index) {
@@ -112,17 +131,21 @@ char* EntryArena::Alloc(size_t bytes) {
 }
 
 char* EntryArena::ReallocLarge(char* e, size_t bytes) {
-  entry_bytes_ -= malloc_usable_size(e);
-  e = static_cast<char*>(std::realloc(e, bytes));
-  if (!e) throw std::bad_alloc();
-  entry_bytes_ += malloc_usable_size(e);
-  return e;
+  char* block = BlockOf(e);
+  const auto pad = static_cast<size_t>(e - block);  // kept: realloc keeps the bytes before e
+  const size_t old_usable = malloc_usable_size(block);
+  block = static_cast<char*>(std::realloc(block, pad + bytes));
+  if (!block) throw std::bad_alloc();
+  entry_bytes_ -= old_usable;
+  entry_bytes_ += malloc_usable_size(block);
+  return block + pad;
 }
 
 void EntryArena::Free(char* e) {
   if (IsLarge(e)) {
-    entry_bytes_ -= malloc_usable_size(e);
-    std::free(e);
+    char* block = BlockOf(e);
+    entry_bytes_ -= malloc_usable_size(block);
+    std::free(block);
     return;
   }
   SizeClass& c = classes_[Capacity(e) / 8];

@@ -35,17 +35,20 @@ class SlotTable {
   void Put(Id id, char* e) {
     pages_[id >> kPageShift][id & (kPageIds - 1)] = reinterpret_cast<uintptr_t>(e);
   }
-  // Live ids hold an aligned pointer; free ids hold (next_free << 1) | 1; never-used ids 0.
+  // Live ids hold the entry's pointer; free ids hold kFreeMark | next_free; never-used ids 0.
+  // The mark is the top bit, which no user-space pointer has: an entry adopted from a read
+  // buffer may start at an odd address (entry_layout.h), so the low bit cannot be the mark.
+  static constexpr uintptr_t kFreeMark = uintptr_t{1} << (sizeof(uintptr_t) * 8 - 1);
   bool IsLive(Id id) const {
     if (id < first_id_ || id >= next_unused_) return false;
     const uintptr_t v = pages_[id >> kPageShift][id & (kPageIds - 1)];
-    return v != 0 && !(v & 1);
+    return v != 0 && !(v & kFreeMark);
   }
   Id Allocate(char* e) {
     Id id;
     if (free_head_ != kNil) {
       id = free_head_;
-      free_head_ = static_cast<Id>(pages_[id >> kPageShift][id & (kPageIds - 1)] >> 1);
+      free_head_ = static_cast<Id>(pages_[id >> kPageShift][id & (kPageIds - 1)] & ~kFreeMark);
     } else {
       if (next_unused_ == std::numeric_limits<Id>::max()) throw std::bad_alloc();
       id = next_unused_++;
@@ -59,7 +62,7 @@ class SlotTable {
     return id;
   }
   void Release(Id id) {
-    pages_[id >> kPageShift][id & (kPageIds - 1)] = (static_cast<uintptr_t>(free_head_) << 1) | 1;
+    pages_[id >> kPageShift][id & (kPageIds - 1)] = kFreeMark | free_head_;
     free_head_ = id;
   }
   Id end() const { return next_unused_; }
@@ -96,7 +99,17 @@ class SlotTable {
 // resident, for reuse or for PurgeFreePages to return it to the kernel (MADV_DONTNEED, in
 // address runs: one call per page would cost a TLB shootdown each). Slabs stay mapped until
 // Reset, so a stale pointer to a page can always be read.
+//
+// A large entry may also be adopted (Adopt): a malloc'd block that already holds the value,
+// typically a big request's read buffer, becomes the entry's block without a copy, the entry
+// built in place in front of the value (kFlagPadded, entry_layout.h). From then on it is a
+// large entry like the others: Capacity counts its whole block, ReallocLarge and Free work on
+// the block and keep the pad.
 inline constexpr size_t kMaxSmallEntry = 512;
+// An adopted block may exceed its entry by 1/2^kAdoptSlackShift of the entry's bytes (1/8, as
+// a request buffer sized to its bulk has a page or so to spare; Redis trims a string whose
+// free space exceeds 10% of it). A block with more slack is not adopted: the value is copied.
+inline constexpr int kAdoptSlackShift = 3;
 inline constexpr size_t kArenaPageBytes = 16384;
 inline constexpr size_t kPageHeaderBytes = 16;
 inline constexpr size_t kSlabBytes = 1 << 20;
@@ -130,6 +143,8 @@ class EntryArena {
   // Bytes the entry occupies: its slot, or its malloc block. Reads the entry's lengths, so
   // the entry must be intact.
   static size_t Capacity(char* e);
+  // Bytes from `e` to the end of its slot or block: Capacity less an adopted entry's pad.
+  static size_t Room(char* e);
   // An allocation for an entry of `bytes` (exactly that many for a small entry, at least for
   // a large one). Sets the flags byte to kFlagLarge or 0. Throws std::bad_alloc.
   char* Alloc(size_t bytes);
@@ -138,6 +153,15 @@ class EntryArena {
   char* ReallocLarge(char* e, size_t bytes);
   // Frees an intact entry (its lengths are read to find its class).
   void Free(char* e);
+  // Whether a large entry of `entry_bytes` can be adopted `pad` bytes into the malloc'd
+  // `block`: 1 <= pad <= kMaxPad, the entry fits in the block's usable size, and the block is
+  // not much bigger than the entry (at most kAdoptSlackShift's share more), as it is all
+  // counted as the entry's from then on. Changes nothing.
+  static bool CanAdopt(char* block, size_t pad, size_t entry_bytes);
+  // Takes over `block` (CanAdopt must have said yes; the caller has written nothing but the
+  // entry's key): stores the pad, sets the flags byte to kFlagLarge | kFlagPadded and counts
+  // the block. Returns the entry, block + pad. The block is the arena's from now on.
+  char* Adopt(char* block, size_t pad);
   // Fills every hole with the last entry of its class and returns spare pages. Only between
   // calls: it moves entries, calling relocated(from, to) after each copy (the bytes at `from`
   // are still intact then) so the caller can repoint the entry's id.

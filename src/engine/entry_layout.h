@@ -13,6 +13,16 @@
 // = 19 + 1 + 1 + 11 + 16 = 48 bytes, a slot of the 48-byte size class of the entry arena;
 // with a TTL 56 bytes, a slot of the 56-byte class. The trailer holds no links: expiry is
 // indexed per arena page (expiry_index.h), not per key.
+//
+// A large entry adopted from a request's read buffer (kFlagPadded, see EntryArena::Adopt)
+// does not start at its malloc block: it was built around the value where the request had put
+// it, over the request's own framing. For `SET big <1 MiB value>` the block holds
+//
+//   *3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$1048576\r\n<value>\r\n   prefix: 32 bytes
+//   the entry needs 19 + 1 + 3 (varints) + 3 (key) = 26 bytes before the value
+//
+// so the entry starts 6 bytes into the block, and the byte before it (e[-1]) holds that pad
+// (1..kMaxPad) so that the block can be found again. Such an entry may start at an odd address.
 #pragma once
 
 #include <cstddef>
@@ -40,6 +50,9 @@ inline constexpr uint8_t kFlagLarge = 2;    // malloc'd on its own (else: a slot
 inline constexpr uint8_t kFlagInPlace = 4;  // EntryView::modified_in_place
 inline constexpr uint8_t kFlagHint = 8;     // EntryView::value_hint
 inline constexpr uint8_t kValueBits = kFlagInPlace | kFlagHint;
+inline constexpr uint8_t kFlagPadded = 16;  // large, starts e[-1] bytes into its malloc block
+inline constexpr uint8_t kBlockBits = kFlagLarge | kFlagPadded;  // where the entry lives
+inline constexpr size_t kMaxPad = 255;      // a pad is one byte
 inline constexpr uint8_t kFlagHole = 0xFF;     // a freed slot waiting for compaction
 inline constexpr uint8_t kFlagTrimmed = 0xFE;  // a freed slot already cut off the class's end
 inline constexpr size_t kTtlBytes = 8;
@@ -125,5 +138,8 @@ inline bool HasTtl(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) & 
 // A slot that holds no entry (a hole, or trimmed off its class's end).
 inline bool IsFreeSlot(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) >= 0xFE; }
 inline bool IsLarge(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) & kFlagLarge; }
+inline bool IsPadded(const char* e) { return static_cast<uint8_t>(e[kOffFlags]) & kFlagPadded; }
+// The malloc block of a large entry (its own address unless kFlagPadded).
+inline char* BlockOf(char* e) { return IsPadded(e) ? e - static_cast<uint8_t>(e[-1]) : e; }
 
 }  // namespace lrukv::engine::internal

@@ -84,6 +84,13 @@ std::string Engine::CheckInvariants() const {
           if (!IsLarge(e) && EntryArena::Capacity(e) > kMaxSmallEntry) {
             return Describe("a small entry is bigger than a slot", key);
           }
+          if (IsPadded(e) && (!IsLarge(e) || e[-1] == 0)) {
+            return Describe("an adopted entry is not large or has no pad", key);
+          }
+          if (IsLarge(e) &&
+              EntrySize(p.key_len, p.value_len, p.ttl != nullptr) > EntryArena::Room(e)) {
+            return Describe("a large entry runs past the end of its block", key);
+          }
           entry_bytes += EntryArena::Capacity(e);
           ++used;
           if (p.ttl) {

@@ -38,6 +38,15 @@ constexpr size_t kSharedReadBytes = 64 * 1024;
 constexpr size_t kOwnReadBytes = 16 * 1024;
 // A connection's idle buffers above this size are released by the cron, bytes.
 constexpr size_t kKeepBufferBytes = 64 * 1024;
+// A value this big, in a request that ends the data of its connection's buffer, gets that
+// buffer offered to the engine to keep as the entry instead of a copy (OfferInput), bytes.
+// Below it a copy costs at most 256 page faults (8 ms where a fault costs 30 us, as on a
+// small VM; far less on most hosts), while the buffer a connection keeps serves its next
+// request warm, where a given-away one has to be grown again, by realloc steps that copy.
+constexpr size_t kOfferValueMinBytes = 1024 * 1024;
+// The other arguments of such a request are copied out of the buffer first; a request whose
+// other arguments take more than this in all is not offered, bytes.
+constexpr size_t kOfferOtherArgsMaxBytes = 64 * 1024;
 // File descriptors kept in reserve beyond maxclients (listeners, logs, dumps), as Redis.
 constexpr uint64_t kReservedFds = 32;
 // Share of wall time the active expiry may take while keys are due, percent. It runs in
@@ -568,12 +577,22 @@ void Server::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
     return;
   }
   size_t want = kOwnReadBytes;
-  size_t hint = c->parser.bytes_wanted();
+  const size_t hint = c->parser.bytes_wanted();
+  const bool big_bulk = hint > kOwnReadBytes;
   // A big bulk grows the buffer towards its size, but at most doubling per read, so a client
   // announcing a huge bulk cannot make us allocate far more than it actually sends.
-  if (hint > want) want = std::min(hint, std::max(c->in_cap, kSharedReadBytes));
-  if (c->in_cap - c->in_len < want) c->Reserve(std::max(c->in_len + want, c->in_cap + c->in_cap / 2));
-  *buf = uv_buf_init(c->in.get() + c->in_len, c->in_cap - c->in_len);
+  if (big_bulk) want = std::min(hint, std::max(c->in_cap, kSharedReadBytes));
+  if (c->in_cap - c->in_len < want) {
+    size_t cap = std::max(c->in_len + want, c->in_cap + c->in_cap / 2);
+    // Nor past the bulk's end, plus room for a TTL trailer: the engine may keep the buffer as
+    // the value's entry (OfferInput), and would then count every byte of it.
+    if (big_bulk) cap = std::min(cap, c->in_len + hint + engine::kValueDonorTailBytes);
+    c->Reserve(cap);
+  }
+  // A read ends at a big bulk's end, so that a request ending with it ends the buffer's data
+  // even when more requests follow (the next read takes those).
+  const size_t room = c->in_cap - c->in_len;
+  *buf = uv_buf_init(c->in.get() + c->in_len, big_bulk ? std::min(room, hint) : room);
 }
 
 void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -645,6 +664,7 @@ void Server::ConsumeRead(Connection* c, char* data, size_t len) {
       return;
     }
     size_t used = ProcessInput(c, c->in.get(), c->in_len);
+    if (c->in == nullptr) return;  // the engine kept the buffer, and it held nothing more
     if (used > 0 && !c->closing) {
       std::memmove(c->in.get(), c->in.get() + used, c->in_len - used);
       c->in_len -= used;
@@ -654,7 +674,9 @@ void Server::ConsumeRead(Connection* c, char* data, size_t len) {
 
 void Server::KeepUnparsed(Connection* c, const char* data, size_t len) {
   size_t hint = c->parser.bytes_wanted();
-  c->Reserve(std::max(kOwnReadBytes, len + std::min(hint, std::max(len, kSharedReadBytes))));
+  // (With room for a TTL trailer after a bulk that fits: see OnAlloc.)
+  c->Reserve(std::max(kOwnReadBytes, len + std::min(hint, std::max(len, kSharedReadBytes)) +
+                                         engine::kValueDonorTailBytes));
   std::memcpy(c->in.get(), data, len);
   c->in_len = len;
 }
@@ -747,7 +769,10 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
       c->client.conn.query_buffer_bytes = len - pos;  // as Redis: includes this command
       c->client.conn.output_buffer_bytes = c->pending_output();
       writer.set_protocol(c->client.protocol);
+      engine::ValueDonor donor;
+      if (data == c->in.get() && pos + consumed == len) args = OfferInput(c, args, &donor);
       dispatcher_.Execute(c->client, args, writer);
+      if (c->client.value_donor != nullptr) TakeBackOffer(c, donor);
       c->SealOutput();  // the writer keeps &c->out, which stays the buffer to append to
       if (OverOutputLimit(c)) {
         CloseOverOutputLimit(c);
@@ -759,6 +784,48 @@ size_t Server::ProcessInput(Connection* c, const char* data, size_t len) {
   }
   executing_ = nullptr;
   return pos;
+}
+
+std::span<const std::string_view> Server::OfferInput(Connection* c,
+                                                     std::span<const std::string_view> args,
+                                                     engine::ValueDonor* donor) {
+  size_t value = args.size();
+  size_t other_bytes = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (value == args.size() && args[i].size() >= kOfferValueMinBytes) {
+      value = i;
+    } else {
+      other_bytes += args[i].size();
+    }
+  }
+  if (value == args.size() || other_bytes > kOfferOtherArgsMaxBytes) return args;
+  offer_args_.clear();
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i != value) offer_args_.append(args[i]);
+  }
+  offer_argv_.clear();
+  size_t at = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i == value) {
+      offer_argv_.push_back(args[i]);
+    } else {
+      offer_argv_.emplace_back(offer_args_.data() + at, args[i].size());
+      at += args[i].size();
+    }
+  }
+  donor->block = c->in.get();
+  donor->value = args[value].data();
+  c->client.value_donor = donor;
+  return offer_argv_;
+}
+
+void Server::TakeBackOffer(Connection* c, const engine::ValueDonor& donor) {
+  c->client.value_donor = nullptr;
+  if (!donor.taken) return;
+  // The block is the entry now: the next request starts in the shared buffer or a new one.
+  (void)c->in.release();
+  c->in_cap = 0;
+  c->in_len = 0;
 }
 
 void Server::Enqueue(Connection* c) {

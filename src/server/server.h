@@ -15,7 +15,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -83,6 +85,16 @@ class Server final : public cmd::ServerControl {
   // of the requests whose keys it handed over; 0 when it handed none.
   size_t PrefetchBatchKeys(Connection* c, const char* data, size_t len);
   void KeepUnparsed(Connection* c, const char* data, size_t len);
+  // For a request parsed from c->in whose bytes end its data: when one of `args` is a big
+  // value (the rest small), offers c->in to the engine for it (ClientState::value_donor, filled
+  // in `donor`) and returns the arguments to run the request with, the small ones copied out
+  // of the buffer, which the engine may then write over. Otherwise offers nothing and returns
+  // `args`. TakeBackOffer after the request ran.
+  std::span<const std::string_view> OfferInput(Connection* c,
+                                               std::span<const std::string_view> args,
+                                               engine::ValueDonor* donor);
+  // Withdraws the offer; when the engine took c->in, leaves `c` with no input buffer.
+  void TakeBackOffer(Connection* c, const engine::ValueDonor& donor);
   // Runs the bytes a read put at data[0, len) (the shared buffer, or the end of c->in, as
   // OnAlloc chose) and keeps their unparsed tail. Closes `c` over client-query-buffer-limit.
   void ConsumeRead(Connection* c, char* data, size_t len);
@@ -215,6 +227,8 @@ class Server final : public cmd::ServerControl {
   size_t trimmed_excess_bytes_ = 0;
 
   cmd::ReactorStats stats_;
+  std::string offer_args_;                 // OfferInput's copies of the small arguments
+  std::vector<std::string_view> offer_argv_;  // OfferInput's arguments: copies and the value
   // The previous cron sample, for the instantaneous_* rates.
   int64_t last_sample_ms_ = 0;
   uint64_t last_sample_commands_ = 0;
