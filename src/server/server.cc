@@ -36,6 +36,10 @@ namespace {
 constexpr size_t kSharedReadBytes = 64 * 1024;
 // Smallest free space offered when reading into a connection's own buffer, bytes.
 constexpr size_t kOwnReadBytes = 16 * 1024;
+// Most bytes one read takes of a big bulk, bytes. The kernel faults in each page it copies
+// to, and a socket may hold 32 MB (tcp_rmem's default maximum): 8k faults in one loop turn,
+// 250 ms where a fault costs 30 us; 1 MiB is 256 faults, and 512 reads for a 512 MB value.
+constexpr size_t kBigBulkReadBytes = 1024 * 1024;
 // A connection's idle buffers above this size are released by the cron, bytes.
 constexpr size_t kKeepBufferBytes = 64 * 1024;
 // A value this big, in a request that ends the data of its connection's buffer, gets that
@@ -590,9 +594,12 @@ void Server::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
     c->Reserve(cap);
   }
   // A read ends at a big bulk's end, so that a request ending with it ends the buffer's data
-  // even when more requests follow (the next read takes those).
+  // even when more requests follow (the next read takes those), and takes at most
+  // kBigBulkReadBytes of it: other clients are served between such reads (OnRead pauses
+  // reading until the next loop turn when a read fills what it was offered).
   const size_t room = c->in_cap - c->in_len;
-  *buf = uv_buf_init(c->in.get() + c->in_len, big_bulk ? std::min(room, hint) : room);
+  *buf = uv_buf_init(c->in.get() + c->in_len,
+                     big_bulk ? std::min({room, hint, kBigBulkReadBytes}) : room);
 }
 
 void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
