@@ -11,6 +11,7 @@
 #include "src/engine/engine.h"
 #include "src/persist/dump_loader.h"
 #include "src/persist/dump_writer.h"
+#include "support/request_block.h"
 
 namespace lrukv::persist {
 namespace {
@@ -96,6 +97,31 @@ TEST_CASE("random binary keys and values survive a round trip byte for byte") {
   CHECK(r.keys_loaded == before.size());
   CHECK(r.keys_expired == 0);
   CHECK(LruRows(back, now) == before);
+}
+
+TEST_CASE("values adopted from request buffers (ValueDonor) dump and load back byte for byte") {
+  FakeClock clock;
+  Engine e(clock);
+  const int64_t now = clock.NowMs();
+  testing::RequestBlock plain("adopted", 300'000);
+  testing::RequestBlock volatile_one("adopted-ttl", 300'000, engine::kValueDonorTailBytes, 0, 5);
+  for (auto* request : {&plain, &volatile_one}) {
+    engine::ValueDonor donor{request->block(), request->value().data()};
+    engine::SetOptions options = Expiring(request == &plain ? engine::kNoExpiry : now + 60'000);
+    options.donor = &donor;
+    e.Set(0, request->key(), request->value(), now, options);
+    REQUIRE(donor.taken);
+    request->Release();
+  }
+  e.Set(1, "copied", "v", now);
+  std::vector<Row> before = LruRows(e, now);
+  CHECK(std::get<2>(before[0]) == testing::ValueBytes(300'000));
+  CHECK(std::get<3>(before[1]) == now + 60'000);
+  Engine back(clock);
+  LoadResult r = LoadDump(Dump(e, now), back, now);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(LruRows(back, now) == before);
+  CHECK(e.CheckInvariants() == "");
 }
 
 TEST_CASE("the LRU order across databases is rebuilt by the load") {

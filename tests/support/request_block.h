@@ -22,8 +22,10 @@ inline std::string ValueBytes(size_t len, char seed = 0) {
 class RequestBlock {
  public:
   // `*3\r\n$3\r\nSET\r\n$<k>\r\n<key>\r\n$<n>\r\n<value>\r\n` followed by `tail_bytes` spare
-  // bytes that end the block's usable size exactly, preceded by `extra_prefix_bytes` (plus
-  // what malloc rounded up) of other bytes, as of requests already run from the buffer.
+  // bytes, preceded by `extra_prefix_bytes` of other bytes (as of requests already run from
+  // the buffer). What malloc rounded the block up by goes in front too when it is a heap
+  // block's few bytes, so that the tail ends the block exactly; a page's worth (a block malloc
+  // mmapped) goes after the tail.
   RequestBlock(std::string_view key, size_t value_len, size_t tail_bytes = 0,
                size_t extra_prefix_bytes = 0, char seed = 0) {
     std::string head = "*3\r\n$3\r\nSET\r\n$" + std::to_string(key.size()) + "\r\n";
@@ -34,7 +36,8 @@ class RequestBlock {
     block_ = static_cast<char*>(std::malloc(bytes));
     if (block_ == nullptr) throw std::bad_alloc();
     usable_ = malloc_usable_size(block_);
-    const size_t front = usable_ - (bytes - extra_prefix_bytes);
+    const size_t rounding = usable_ - bytes;
+    const size_t front = extra_prefix_bytes + (rounding <= kFewBytes ? rounding : 0);
     std::memset(block_, '#', front);
     std::memcpy(block_ + front, head.data(), head.size());
     key_ = {block_ + front + key_at, key.size()};
@@ -57,6 +60,7 @@ class RequestBlock {
   void Release() { block_ = nullptr; }
 
  private:
+  static constexpr size_t kFewBytes = 64;
   char* block_ = nullptr;
   size_t usable_ = 0;
   std::string_view key_;
