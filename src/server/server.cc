@@ -36,6 +36,11 @@ namespace {
 constexpr size_t kSharedReadBytes = 64 * 1024;
 // Smallest free space offered when reading into a connection's own buffer, bytes.
 constexpr size_t kOwnReadBytes = 16 * 1024;
+// Room kept after a big bulk's end in its buffer, bytes: what follows it (SET's options, the
+// next request's start) is read without growing the buffer by half, and a value the engine
+// keeps has room for its TTL trailer.
+constexpr size_t kBulkTailBytes = kOwnReadBytes;
+static_assert(kBulkTailBytes >= engine::kValueDonorTailBytes);
 // Most bytes one read takes of a big bulk, bytes. The kernel faults in each page it copies
 // to, and a socket may hold 32 MB (tcp_rmem's default maximum): 8k faults in one loop turn,
 // 250 ms where a fault costs 30 us; 1 MiB is 256 faults, and 512 reads for a 512 MB value.
@@ -588,18 +593,19 @@ void Server::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   if (big_bulk) want = std::min(hint, std::max(c->in_cap, kSharedReadBytes));
   if (c->in_cap - c->in_len < want) {
     size_t cap = std::max(c->in_len + want, c->in_cap + c->in_cap / 2);
-    // Nor past the bulk's end, plus room for a TTL trailer: the engine may keep the buffer as
-    // the value's entry (OfferInput), and would then count every byte of it.
-    if (big_bulk) cap = std::min(cap, c->in_len + hint + engine::kValueDonorTailBytes);
+    // Nor past the bulk's end and kBulkTailBytes: the engine may keep the buffer as the
+    // value's entry (OfferInput), and would then count every byte of it.
+    if (big_bulk) cap = std::min(cap, c->in_len + hint + kBulkTailBytes);
     c->Reserve(cap);
   }
-  // A read ends at a big bulk's end, so that a request ending with it ends the buffer's data
-  // even when more requests follow (the next read takes those), and takes at most
-  // kBigBulkReadBytes of it: other clients are served between such reads (OnRead pauses
-  // reading until the next loop turn when a read fills what it was offered).
-  const size_t room = c->in_cap - c->in_len;
-  *buf = uv_buf_init(c->in.get() + c->in_len,
-                     big_bulk ? std::min({room, hint, kBigBulkReadBytes}) : room);
+  // A request that may be offered has its reads end at its bulks' ends, so that, when it ends
+  // with one, it ends the buffer's data even if more requests follow (the next read takes
+  // those). A big bulk is read at most kBigBulkReadBytes at a time: other clients are served
+  // in between (OnRead pauses reading until the next loop turn when a read fills its room).
+  size_t room = c->in_cap - c->in_len;
+  if (hint > 0 && c->in_len + hint >= kOfferValueMinBytes) room = std::min(room, hint);
+  if (big_bulk) room = std::min(room, kBigBulkReadBytes);
+  *buf = uv_buf_init(c->in.get() + c->in_len, room);
 }
 
 void Server::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -681,9 +687,7 @@ void Server::ConsumeRead(Connection* c, char* data, size_t len) {
 
 void Server::KeepUnparsed(Connection* c, const char* data, size_t len) {
   size_t hint = c->parser.bytes_wanted();
-  // (With room for a TTL trailer after a bulk that fits: see OnAlloc.)
-  c->Reserve(std::max(kOwnReadBytes, len + std::min(hint, std::max(len, kSharedReadBytes)) +
-                                         engine::kValueDonorTailBytes));
+  c->Reserve(std::max(kOwnReadBytes, len + std::min(hint, std::max(len, kSharedReadBytes))));
   std::memcpy(c->in.get(), data, len);
   c->in_len = len;
 }

@@ -17,8 +17,12 @@
 A bystander client (hostile_common.Bystander) does PING/GET throughout in its own process: its
 key keeps its value, and its p99 stays within the bound hostile_common justifies, except while
 EXEC runs a million commands: EXEC is atomic (Redis holds every client for it too), so there
-the bound is the EXEC_BOUND_S below. VmRSS and used_memory return to their baseline after each
-case.
+the bound is the EXEC_BOUND_S below. lrukv's 512 MB SET is a window of its own whose WORST
+bystander wait must stay within 4 x the bound (800 ms in Release, 4 s under ASan), as a short
+window's: lrukv reads a big bulk at most 1 MiB at a time (256 page faults, ~8 ms on a VM where
+a fault costs 30 us) and keeps the request's buffer as the value, where copying the value into
+a fresh entry faulted 131k pages in one loop turn (4 s on such a VM; the window's p99 hid it).
+VmRSS and used_memory return to their baseline after each case.
 
 Under the ASan build (LRUKV_SANITIZE=ON) the counts are scaled down, explicitly: 200k commands
 instead of 1M (a million sanitized commands and their queue take minutes there); the 512 MB
