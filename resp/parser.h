@@ -48,6 +48,11 @@ class RequestParser {
   // After kNeedMore: at least this many more bytes are needed (a hint for sizing the read
   // buffer for large bulks; 0 when unknown).
   size_t bytes_wanted() const { return bytes_wanted_; }
+  // After kNeedMore inside a bulk's data: that bulk's length (bytes_wanted() of which are
+  // still to come, with its "\r\n"); 0 otherwise.
+  size_t bulk_in_progress() const {
+    return bytes_wanted_ > 0 && bulk_len_ > 0 ? static_cast<size_t>(bulk_len_) : 0;
+  }
 
   void set_limits(const ParserLimits& limits) { limits_ = limits; }
   // Forgets any partial request (the connection was reset).

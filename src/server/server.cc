@@ -588,26 +588,25 @@ void Server::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   size_t want = kOwnReadBytes;
   const size_t hint = c->parser.bytes_wanted();
   const bool big_bulk = hint > kOwnReadBytes;
-  // A request that may be offered to the engine (OfferInput): at least a value's worth.
-  const bool offerable = hint > 0 && c->in_len + hint >= kOfferValueMinBytes;
-  // A big bulk grows the buffer towards its size, but at most doubling per read, so a client
-  // announcing a huge bulk cannot make us allocate far more than it actually sends...
+  // A bulk that makes its request one to offer to the engine (OfferInput).
+  const bool offerable = c->parser.bulk_in_progress() >= kOfferValueMinBytes;
+  // A big bulk grows the buffer towards its end (never past it and kBulkTailBytes: the engine
+  // may keep the buffer as the value's entry, OfferInput, and would count every byte of it),
+  // at most doubling per read, so that a client announcing a big bulk cannot make us allocate
+  // far more than it sends. Except a bulk that makes its request one to offer: it gets all
+  // its room at once, as Redis sizes its query buffer for a big argument. A block that big is
+  // mapped on its own and becomes resident only as bytes arrive (the address space is all an
+  // announcement costs), where growing it by steps copied it whenever malloc could not extend
+  // it in place (61 MB at once on the way to 512 MB: 0.7 s of page faults on a small VM).
   if (big_bulk) want = std::min(hint, std::max(c->in_cap, kSharedReadBytes));
   if (c->in_cap - c->in_len < want) {
     size_t cap = std::max(c->in_len + want, c->in_cap + c->in_cap / 2);
-    // ...nor past the bulk's end and kBulkTailBytes: the engine may keep the buffer as the
-    // value's entry (OfferInput), and would then count every byte of it. But the bulk of a
-    // request that may be offered gets all its room at once, as Redis sizes its query buffer
-    // for a big argument: a block that big is mapped on its own, resident only as bytes
-    // arrive, where growing it by steps copied it whenever malloc could not extend it in place
-    // (61 MB at once on the way to 512 MB: 0.7 s of page faults on a small VM).
     if (big_bulk) cap = std::min(cap, c->in_len + hint + kBulkTailBytes);
     if (offerable && big_bulk) cap = c->in_len + hint + kBulkTailBytes;
     c->Reserve(cap);
   }
-  // A request that may be offered has its reads end at its bulks' ends, so that, when it ends
-  // with one, it ends the buffer's data even if more requests follow (the next read takes
-  // those). A big bulk is read at most kBigBulkReadBytes at a time: other clients are served
+  // Such a bulk's reads end at its end, so that a request ending with it ends the buffer's
+  // data even if more requests follow (the next read takes those). A big bulk is read at most kBigBulkReadBytes at a time: other clients are served
   // in between (OnRead pauses reading until the next loop turn when a read fills its room).
   size_t room = c->in_cap - c->in_len;
   if (offerable) room = std::min(room, hint);
