@@ -189,8 +189,12 @@ class Phases:
         stall in a long window (a 512 MB value copied at once) hides below its p99."""
         t0 = time.monotonic()
         result = fn()
-        self.windows.append((name, t0, time.monotonic(), bound_s, worst))
+        self.add(name, t0, time.monotonic(), bound_s, worst)
         return result
+
+    def add(self, name, t0, t1, bound_s=None, worst=False):
+        """A window measured by the caller (its bound known only once it ran), as run's."""
+        self.windows.append((name, t0, t1, bound_s, worst))
 
     def check(self, bystander):
         floor = BYSTANDER_FLOOR_ASAN_S if self.asan else BYSTANDER_FLOOR_S

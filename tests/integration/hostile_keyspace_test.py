@@ -180,7 +180,7 @@ def main():
         keys_s, scan_s = case_keys(lrukv, n_keys)
         # KEYS holds the server for its run, as in Redis: the bystander's p99 over the window
         # may reach that run's length, and no more (plus the default bound for noise).
-        phases.windows.append(("keys+scan", t0, time.monotonic(), keys_s + 0.5))
+        phases.add("keys+scan", t0, time.monotonic(), keys_s + 0.5)
         timings.append(f"KEYS {keys_s:.1f} s, SCAN {scan_s:.1f} s")
         baseline.check("after KEYS * and SCAN", timeout_s=20)
         t0 = time.monotonic()
