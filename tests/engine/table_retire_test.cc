@@ -3,6 +3,7 @@
 // the keyspace is whole throughout.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 #include "src/engine/engine.h"
@@ -22,7 +23,16 @@ TEST_CASE("a retired bucket array is counted until background cycles unmap it") 
   }
   bool more = false;
   const uint64_t before = engine.used_memory();
-  for (int i = 0; i < 200; ++i) engine.ActiveExpireCycle(now, 1'000'000, &more);
+  // Each cycle gives the rehash and the unmapping about 1 ms of wall time, so how many cycles
+  // the work takes depends on the machine (200 were too few for an ASan build under load):
+  // cycle until used_memory has not moved for 1000 cycles in a row, or a minute has passed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  int unchanged = 0;
+  while (unchanged < 1000 && std::chrono::steady_clock::now() < deadline) {
+    const uint64_t used = engine.used_memory();
+    engine.ActiveExpireCycle(now, 1'000'000, &more);
+    unchanged = engine.used_memory() == used ? unchanged + 1 : 0;
+  }
   const uint64_t after = engine.used_memory();
   // The 1 MB array of 262,144 buckets, retired by the rehash the inserts finished, is gone
   // (and the 2 MB one, once the cycles finish the rehash in progress).
