@@ -1,8 +1,9 @@
 """tools/lrukv-dump against real servers: a redis-server's string data goes to a dump file
 (export), is validated and counted (check), goes into lrukv (import), comes back out of lrukv
-(export) and into a second, empty redis-server (import), and every key, value and PTTL is
-compared at each step on every database. Then the failures: corrupted files, an unwritable
-output path, a server that is not there and a server that refuses a command."""
+(export) and into a second, empty redis-server (import) and a third through `lrukv-dump resp
+FILE | redis-cli --pipe`, and every key, value and PTTL is compared at each step on every
+database. Then the failures: corrupted files, an unwritable output path, a server that is not
+there and a server that refuses a command."""
 import os
 import pty
 import random
@@ -168,6 +169,60 @@ def assert_check_counts(build_dir, path, expected):
     print(f"check {os.path.basename(path)}: counts match")
 
 
+def pipe_resp(build_dir, path, port):
+    """`lrukv-dump resp PATH | redis-cli -p PORT --pipe`; returns (resp stream, redis-cli's
+    output) after checking both ends succeeded and redis-cli saw no error reply."""
+    binary = os.path.join(os.path.abspath(build_dir), "lrukv-dump")
+    dump = subprocess.Popen([binary, "resp", path], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    cli = subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=dump.stdout,
+                         capture_output=True, timeout=300)
+    dump.stdout.close()
+    err = dump.stderr.read().decode()
+    assert dump.wait(60) == 0 and err == "", f"resp failed ({dump.returncode}): {err!r}"
+    out = cli.stdout.decode()
+    assert cli.returncode == 0 and "errors: 0" in out, f"redis-cli --pipe: {out} {cli.stderr!r}"
+    stream = subprocess.run([binary, "resp", path], capture_output=True, timeout=300).stdout
+    return stream, out
+
+
+def resp_stream(build_dir, work, dump_path, expected):
+    """`resp` into an empty redis-server: every key, value and deadline arrives; the stream
+    is one SELECT per database change and one SET per key; expired entries are left out."""
+    target = start_redis()
+    try:
+        stream, out = pipe_resp(build_dir, dump_path, target.port)
+        assert_same(expected, target, "redis C after resp | redis-cli --pipe")
+        databases = sorted({db for db, _ in expected})
+        commands = len(expected) + len([db for db in databases if db != 0])
+        assert f"replies: {commands}" in out, f"expected {commands} replies: {out}"
+        assert stream.count(b"\r\n$3\r\nSET\r\n") == len(expected)
+        assert stream.count(b"\r\n$6\r\nSELECT\r\n") == commands - len(expected)
+        print(f"resp | redis-cli --pipe: {len(expected)} keys in {commands} commands")
+
+        # Entries past their deadline are not sent; PXAT is the dump's own deadline.
+        now_ms = time.time_ns() // 1_000_000
+        small = os.path.join(work, "with-expired.json")
+        with open(small, "w") as f:
+            f.write('{"format":"lrukv-dump","version":1,"entries":['
+                    '{"key":"gone","value":"x","expire_at_ms":1000},'
+                    f'{{"db":3,"key_b64":"AA0K","value_b64":"/w==","expire_at_ms":{now_ms + 600_000}}},'
+                    '{"key":"kept","value":"y"}]}\n')
+        target.client().flushall()
+        stream, out = pipe_resp(build_dir, small, target.port)
+        assert b"gone" not in stream and "replies: 4" in out, (stream, out)
+        assert_same({(3, b"\x00\r\n"): (b"\xff", now_ms + 600_000), (0, b"kept"): (b"y", None)},
+                    target, "resp of a dump with an expired entry")
+    finally:
+        target.cleanup()
+    rc, _, err = run_tool(build_dir, "resp", os.path.join(work, "absent.json"))
+    assert rc == 1 and "absent.json" in err, err
+    with open("/dev/full", "wb") as full:  # a failed write is an error, not a short stream
+        p = subprocess.run([os.path.join(os.path.abspath(build_dir), "lrukv-dump"), "resp",
+                            dump_path], stdout=full, stderr=subprocess.PIPE, timeout=300)
+    assert p.returncode == 1 and b"writing stdout" in p.stderr, (p.returncode, p.stderr)
+
+
 def round_trip(build_dir, work):
     rnd = random.Random(4)
     redis_a, redis_b, lrukv = start_redis(), start_redis(), start_lrukv(build_dir)
@@ -207,6 +262,7 @@ def round_trip(build_dir, work):
         rc, out, err = run_tool(build_dir, "import", from_lrukv, f"127.0.0.1:{redis_b.port}")
         assert rc == 0, f"import into redis B failed ({rc}): {err}"
         assert_same(expected, redis_b, "redis B after the round trip")
+        resp_stream(build_dir, work, from_lrukv, expected)
     finally:
         for s in (redis_a, redis_b, lrukv):
             s.cleanup()

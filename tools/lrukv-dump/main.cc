@@ -8,6 +8,8 @@
 //                                       keys of other types are skipped and counted
 //   lrukv-dump import FILE HOST:PORT    every key of FILE into a server (SELECT, SET ... PXAT),
 //                                       pipelined; the first refused command stops it
+//   lrukv-dump resp FILE                the same commands as a RESP stream on stdout, for
+//                                       `redis-cli --pipe` into Valkey or Redis
 //
 // Exit status: 0 success, 1 failure (message on stderr), 2 usage error. A progress line is
 // drawn on stderr while it is a terminal. REDISCLI_AUTH (and REDISCLI_AUTH_USER), as for
@@ -24,7 +26,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: lrukv-dump check FILE\n"
     "       lrukv-dump export HOST:PORT FILE\n"
-    "       lrukv-dump import FILE HOST:PORT\n";
+    "       lrukv-dump import FILE HOST:PORT\n"
+    "       lrukv-dump resp FILE | redis-cli -h HOST -p PORT --pipe\n";
 
 int Usage(const char* problem) {
   if (problem != nullptr) std::fprintf(stderr, "lrukv-dump: %s\n", problem);
@@ -45,6 +48,10 @@ int main(int argc, char** argv) {
   if (command == "check") {
     if (argc != 3) return Usage("check takes one FILE");
     return RunCheck(argv[2]);
+  }
+  if (command == "resp") {
+    if (argc != 3) return Usage("resp takes one FILE");
+    return RunResp(argv[2]);
   }
   if (command == "export" || command == "import") {
     if (argc != 4) return Usage((command + " takes two arguments").c_str());

@@ -1,7 +1,7 @@
 // The commands that recreate a dump's keys on a Redis-compatible server: one walk over an
 // Engine (loaded from a dump) in LRU order, producing `SELECT db` when the database changes
-// and `SET key value [PXAT ms]` per key. `import` pipelines them to a server; a RESP printer
-// for `redis-cli --pipe` (a later issue) can write the same commands to stdout.
+// and `SET key value [PXAT ms]` per key. `import` pipelines them to a server; `resp` writes the
+// same commands to stdout for `redis-cli --pipe`.
 #pragma once
 
 #include <cstdint>

@@ -12,5 +12,7 @@ int RunCheck(const std::string& path);
 int RunExport(const std::string& host, const std::string& port, const std::string& path);
 // import FILE HOST:PORT: a dump's keys into a server, with their expiries.
 int RunImport(const std::string& path, const std::string& host, const std::string& port);
+// resp FILE: a dump's keys as a RESP command stream on stdout, for `redis-cli --pipe`.
+int RunResp(const std::string& path);
 
 }  // namespace lrukv::dumptool
