@@ -191,4 +191,17 @@ inline constexpr std::string_view kBitFieldOverflowType = "ERR Invalid OVERFLOW 
 inline constexpr std::string_view kBitFieldRoWrite =
     "ERR BITFIELD_RO only supports the GET subcommand";
 
+// ---- Cluster mode (cluster-enabled) ----
+inline constexpr std::string_view kClusterDisabled =
+    "ERR This instance has cluster support disabled";
+inline constexpr std::string_view kCrossSlot =
+    "CROSSSLOT Keys in request don't hash to the same slot";
+inline constexpr std::string_view kSelectInCluster = "ERR SELECT is not allowed in cluster mode";
+inline constexpr std::string_view kMoveInCluster = "ERR MOVE is not allowed in cluster mode";
+inline constexpr std::string_view kSwapDbInCluster = "ERR SWAPDB is not allowed in cluster mode";
+inline constexpr std::string_view kCopyDbInCluster =
+    "ERR Copying to another database is not allowed in cluster mode";
+inline constexpr std::string_view kInvalidSlot = "ERR Invalid slot";
+inline constexpr std::string_view kInvalidSlotOrCount = "ERR Invalid slot or number of keys";
+
 }  // namespace lrukv::resp::err

@@ -23,6 +23,7 @@ struct ConnectionInfo {
   std::string laddr;  // local address, same form
   int fd = -1;
   bool unix_socket = false;
+  bool tls = false;  // came in on a tls-port listener
   int64_t created_ms = 0;           // when accepted
   int64_t last_interaction_ms = 0;  // last command or read
   size_t query_buffer_bytes = 0;    // qbuf

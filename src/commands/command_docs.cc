@@ -11,6 +11,7 @@
 
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/command_keys.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/glob_match.h"
 #include "src/commands/number_format.h"
@@ -394,79 +395,6 @@ void ReplyCommandDocs(resp::ReplyWriter& w, const CommandSpec& spec) {
 }
 
 // ---- COMMAND GETKEYS ----
-
-struct FoundKey {
-  size_t index;            // argument index of the key within the target command
-  std::string_view flags;  // its key spec's flags
-};
-
-// The keys of `argv` (argv[0] = the command name) found by `specs`, as Redis's
-// getKeysUsingKeySpecs; false when the arguments do not fit a spec (Redis then reports
-// "Invalid arguments specified for command").
-bool KeysFromSpecs(const std::vector<KeySpec>& specs, std::span<const std::string_view> argv,
-                   std::vector<FoundKey>* keys) {
-  const int argc = static_cast<int>(argv.size());
-  for (const KeySpec& ks : specs) {
-    if (HasWord(ks.flags, "not_key")) continue;
-    int first = 0;
-    switch (ks.begin) {
-      case meta::BeginSearch::kIndex:
-        first = ks.index;
-        break;
-      case meta::BeginSearch::kKeyword: {
-        int start = ks.index >= 0 ? ks.index : argc + ks.index;
-        int end = ks.index >= 0 ? argc - 1 : 1;
-        int step = ks.index >= 0 ? 1 : -1;
-        first = 0;
-        for (int i = start; step > 0 ? i <= end : i >= end; i += step) {
-          if (i <= 0 || i >= argc) break;
-          if (EqualsIgnoreCase(argv[i], ks.keyword)) {
-            first = i + 1;
-            break;
-          }
-        }
-        if (first == 0) continue;  // keyword absent: this spec names no key
-        break;
-      }
-      case meta::BeginSearch::kUnknown:
-        continue;
-    }
-    int last = 0, step = 1;
-    switch (ks.find) {
-      case meta::FindKeys::kRange:
-        step = ks.find1;
-        if (ks.find0 >= 0) {
-          last = first + ks.find0;
-        } else if (ks.find2 == 0) {
-          last = argc + ks.find0;
-        } else {
-          last = first + ((argc - first) / ks.find2 + ks.find0);
-        }
-        break;
-      case meta::FindKeys::kKeynum: {
-        int idx = first + ks.find0;
-        int64_t numkeys = 0;
-        if (idx >= argc || !ParseInt64(argv[idx], &numkeys) || numkeys < 0 ||
-            numkeys > argc) {
-          return false;
-        }
-        first = idx + ks.find1;
-        step = ks.find2;
-        last = first + static_cast<int>(numkeys) * step - 1;
-        if (numkeys == 0) continue;
-        break;
-      }
-      case meta::FindKeys::kUnknown:
-        continue;
-    }
-    if (step <= 0) step = 1;
-    for (int i = first; i <= last; i += step) {
-      if (i >= argc || i < first) return false;
-      keys->push_back({static_cast<size_t>(i), ks.flags});
-    }
-  }
-  return true;
-}
 
 // COMMAND GETKEYS / GETKEYSANDFLAGS <full-command ...>
 void GetKeysGeneric(CommandContext& ctx, bool with_flags) {

@@ -14,6 +14,7 @@
 
 #include "resp/errors.h"
 #include "src/commands/arg_parse.h"
+#include "src/commands/cluster_routing.h"
 #include "src/commands/command_meta.h"
 #include "src/commands/pubsub.h"
 #include "src/commands/server_context.h"
@@ -162,6 +163,21 @@ void Reject(ServerContext& server, ClientState& client, const CommandSpec* spec,
   }
 }
 
+// The CROSSSLOT refusal, as Redis's processCommand answers a cluster redirection: EXEC
+// discards its transaction, any other command flags an open one (EXECABORT later), and the
+// command counts a rejected call.
+void RejectCrossSlot(ServerContext& server, ClientState& client, const CommandSpec& spec,
+                     bool exec, resp::ReplyWriter& reply) {
+  if (exec) {
+    DiscardTransaction(server, client);
+  } else if (client.in_multi) {
+    client.multi_error = true;
+  }
+  ++StatFor(server, spec).rejected_calls;
+  reply.Error(resp::err::kCrossSlot);
+  CountErrorReply(server, resp::err::kCrossSlot);
+}
+
 // Redis's is_write_command: a write command, or EXEC of a transaction that queued one.
 bool IsWriteCall(const CommandSpec& spec, const ClientState& client) {
   if (spec.flags & kWrite) return true;
@@ -222,6 +238,10 @@ void CommandTable::Register(CommandSpec spec) {
     owned_names_.push_back(std::move(full));
     sub.name = owned_names_.back();
   }
+  for (auto& sub : spec.subcommands) {
+    if (const meta::CommandMeta* m = meta::FindMeta(sub.name)) sub.key_specs = m->key_specs;
+  }
+  if (const meta::CommandMeta* m = meta::FindMeta(spec.name)) spec.key_specs = m->key_specs;
   std::string key(spec.name);
   for (char& c : key) c = ToLower(c);
   auto it = by_name_.find(key);
@@ -325,6 +345,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterSlowlogCommands(table);
   RegisterLatencyCommands(table);
   RegisterAclCommands(table);
+  RegisterClusterCommands(table);
 }
 
 // ---- Calls and stats ----
@@ -443,6 +464,16 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
     if (client.in_multi && (spec->flags & kNoMulti)) {
       Reject(server_, client, spec, resp::err::kNotAllowedInMulti, reply);
       break;
+    }
+    // Cluster mode: every key of the command (of the whole transaction, for EXEC) in one
+    // slot, as Redis Cluster's getNodeByQuery; one predictable branch when it is off.
+    if (server_.config.cluster_enabled) [[unlikely]] {
+      const bool exec = client.in_multi && spec->name == "exec";
+      if (exec ? !cluster::QueuedKeysInOneSlot(client)
+               : !cluster::KeysInOneSlot(*spec, args)) {
+        RejectCrossSlot(server_, client, *spec, exec, reply);
+        break;
+      }
     }
     if (server_.engine.OverMemoryLimit()) {
       const uint64_t evict_start_ticks = ReadTicks();

@@ -15,6 +15,7 @@
 
 #include "resp/reply_writer.h"
 #include "src/commands/client_state.h"
+#include "src/commands/command_meta.h"
 #include "src/commands/config.h"
 
 namespace lrukv::cmd {
@@ -60,6 +61,9 @@ struct CommandSpec {
   std::string_view summary;         // COMMAND DOCS summary
   std::string_view since;           // COMMAND DOCS since, "1.0.0"
   std::vector<CommandSpec> subcommands = {};  // CONFIG GET, CLIENT LIST, ... ("config|get")
+  // Redis's key specs for this command (its CommandMeta row), filled by CommandTable::Register;
+  // empty for rows without one, whose keys first_key/last_key/key_step describe.
+  std::span<const meta::KeySpec> key_specs = {};
   // The command's INFO commandstats row, found once per ServerCounters::command_stats_epoch
   // rather than by a map lookup on every call (CallCommand's business only).
   mutable CommandStat* stat_row = nullptr;
@@ -146,6 +150,7 @@ void RegisterSlowlogCommands(CommandTable& table);
 void RegisterMonitorCommands(CommandTable& table);
 void RegisterLatencyCommands(CommandTable& table);
 void RegisterAclCommands(CommandTable& table);
+void RegisterClusterCommands(CommandTable& table);
 void RegisterAllCommands(CommandTable& table);
 
 // The one place around every handler. Execute does, in Redis's order: lookup (subcommands by

@@ -67,6 +67,15 @@ class Config {
   bool daemonize = false;
   std::string pidfile;  // empty: none
 
+  // ---- Emulated one-node Redis Cluster (cluster_commands.cc; README "Cluster clients") ----
+  bool cluster_enabled = false;  // immutable: read once at start
+  std::string cluster_config_file = "nodes.conf";  // keeps the node id across restarts
+  std::string cluster_announce_ip;     // empty: the address the client connected to
+  int cluster_announce_port = 0;       // 0: the port the client connected to
+  int cluster_announce_tls_port = 0;   // 0: the TLS port a TLS client connected to
+  int cluster_announce_bus_port = 0;   // 0: cluster-port, else port + 10000 (shown only)
+  int cluster_port = 0;                // the bus port Redis would listen on (shown only)
+
   // One `rename-command <from> <to>` line of the file or command line, in order; an empty
   // `to` disables the command. Applied to the command table by ApplyCommandRenames
   // (command_table.h), which reports errors against `line_number` and `line`.

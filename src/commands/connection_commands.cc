@@ -119,6 +119,10 @@ void CmdSelect(CommandContext& ctx) {
     ctx.reply.Error(resp::err::kIntOutOfRange);
     return;
   }
+  if (ctx.server.config.cluster_enabled && index != 0) {  // a cluster node has only db 0
+    ctx.reply.Error(resp::err::kSelectInCluster);
+    return;
+  }
   if (index < 0 || index >= ctx.server.engine.databases()) {
     ctx.reply.Error(resp::err::kDbIndexOutOfRange);
     return;
@@ -210,7 +214,7 @@ void CmdHello(CommandContext& ctx) {
   ctx.reply.Bulk("id");
   ctx.reply.Integer(static_cast<int64_t>(client.id));
   ctx.reply.Bulk("mode");
-  ctx.reply.Bulk("standalone");
+  ctx.reply.Bulk(ctx.server.config.cluster_enabled ? "cluster" : "standalone");
   ctx.reply.Bulk("role");
   ctx.reply.Bulk("master");
   ctx.reply.Bulk("modules");

@@ -150,7 +150,8 @@ class InfoBuilder {
       case kInfoLatencyStats:
         return AppendLatencyStats(out);
       case kInfoCluster:
-        out += "# Cluster\r\ncluster_enabled:0\r\n";
+        out += server_.config.cluster_enabled ? "# Cluster\r\ncluster_enabled:1\r\n"
+                                              : "# Cluster\r\ncluster_enabled:0\r\n";
         return;
       case kInfoKeyspace:
         return AppendKeyspace(out);
@@ -169,7 +170,7 @@ class InfoBuilder {
     Field(out, "redis_git_sha1", "00000000");
     Field(out, "redis_git_dirty", 0);
     Field(out, "redis_build_id", "0");
-    Field(out, "redis_mode", "standalone");
+    Field(out, "redis_mode", config.cluster_enabled ? "cluster" : "standalone");
     Field(out, "os", OsName());
     Field(out, "arch_bits", sizeof(void*) * 8);
     Field(out, "monotonic_clock", "POSIX clock_gettime");

@@ -222,6 +222,10 @@ void CmdCopy(CommandContext& ctx) {
       return;
     }
   }
+  if (ctx.server.config.cluster_enabled && dst_db != 0) {  // a cluster node has only db 0
+    ctx.reply.Error(err::kCopyDbInCluster);
+    return;
+  }
   const std::string_view from = ctx.args[1];
   const std::string_view to = ctx.args[2];
   if (dst_db == ctx.client.db && from == to) {
@@ -252,6 +256,10 @@ void CmdCopy(CommandContext& ctx) {
 
 // MOVE key db
 void CmdMove(CommandContext& ctx) {
+  if (ctx.server.config.cluster_enabled) {
+    ctx.reply.Error(err::kMoveInCluster);
+    return;
+  }
   int dst_db = 0;
   if (!ParseIntOrReply(ctx, ctx.args[2], &dst_db)) return;
   if (!ValidDb(ctx, dst_db)) {
@@ -384,6 +392,10 @@ void CmdFlushAll(CommandContext& ctx) {
 
 // SWAPDB index1 index2
 void CmdSwapDb(CommandContext& ctx) {
+  if (ctx.server.config.cluster_enabled) {
+    ctx.reply.Error(err::kSwapDbInCluster);
+    return;
+  }
   int a = 0;
   int b = 0;
   if (!ParseIntOrReply(ctx, ctx.args[1], &a, err::kInvalidFirstDbIndex)) return;

@@ -13,6 +13,7 @@
 
 #include "src/commands/acl_log.h"
 #include "src/commands/client_state.h"
+#include "src/commands/cluster_node.h"
 #include "src/commands/command_table.h"
 #include "src/commands/config.h"
 #include "src/commands/hooks.h"
@@ -153,6 +154,8 @@ struct ServerContext {
   // Expired and evicted keys as keyspace notifications; the Dispatcher's constructor adds it
   // to keyspace_observers.
   KeyspaceEventFeed keyspace_event_feed{*this};
+  // cluster-enabled: this node's id (cluster_node.h), set by the server at start.
+  cluster::ClusterNode cluster_node{};
 };
 
 }  // namespace lrukv::cmd

@@ -271,7 +271,9 @@ int Server::Run() {
 
   // The TLS context is checked before the dump is loaded (a bad certificate fails at once).
   if (config_.tls_port != 0 && !StartTls()) return 1;
+  if (config_.cluster_enabled && !StartClusterNode()) return 1;
   if (!LoadDumpAtStart()) return 1;
+  if (config_.cluster_enabled && !ClusterDataInDbZero()) return 1;
   std::string error;
   ApplyMaxClients(/*at_start=*/true, &error);
   if (config_.port != 0) {
@@ -485,6 +487,7 @@ void Server::Accept(Listener* l) {
   cmd::ConnectionInfo& info = c->client.conn;
   bool loopback_peer = l->unix_socket;
   info.unix_socket = l->unix_socket;
+  info.tls = l->tls;
   info.created_ms = now_ms;
   info.last_interaction_ms = now_ms;
   uv_os_fd_t fd = -1;

@@ -132,6 +132,13 @@ class Server final : public cmd::ServerControl {
   // any handshake records made meanwhile, as WriteToSocket writes a plain block.
   bool WriteTls(Connection* c, std::string& plain);
 
+  // ---- Cluster mode (server_cluster.cc) ----
+  // Loads or makes the node id (cluster-config-file); false, logged, when the file is bad.
+  bool StartClusterNode();
+  // After the dump loaded: false, with Redis's log line, when a database other than 0 holds
+  // keys (a cluster node has only db 0; Redis refuses such an RDB the same way).
+  bool ClusterDataInDbZero();
+
   // ---- Persistence (server_persistence.cc) ----
   // Removes stray temporaries and loads dir/dbfilename before any listener opens. False when
   // the dump is bad and ignore-bad-dump is no: the server must not start.
