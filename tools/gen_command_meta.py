@@ -11,7 +11,8 @@ Usage: redis-server --port 7180 --save '' --daemonize yes
 import socket
 import sys
 
-GROUPS = {"string", "bitmap", "generic", "connection", "transactions", "server", "pubsub"}
+GROUPS = {"string", "bitmap", "generic", "connection", "transactions", "server", "pubsub",
+          "cluster"}
 EXTRA_COMMANDS = {"function"}  # scripting group, but lrukv answers FUNCTION FLUSH / LIST
 # Command flags lrukv's CommandFlag enum cannot express; COMMAND INFO prints them from the row.
 EXTRA_FLAGS = ["module", "asking", "only_sentinel", "protected", "no_async_loading",

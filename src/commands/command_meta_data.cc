@@ -1355,6 +1355,114 @@ constexpr KeySpec kBitfieldKeys278[] = {
     {.notes = "This command allows both access and modification of the key", .flags = "RW access update variable_flags", .begin = BeginSearch::kIndex, .index = 1, .find = FindKeys::kRange, .find0 = 0, .find1 = 1, .find2 = 0},
 };
 
+constexpr ArgDoc kClusterSlavesArgs1[] = {
+    {.name = "node-id", .type = "string"},
+};
+
+constexpr ArgDoc kClusterCountFailureReportsArgs2[] = {
+    {.name = "node-id", .type = "string"},
+};
+
+constexpr ArgDoc kClusterForgetArgs3[] = {
+    {.name = "node-id", .type = "string"},
+};
+
+constexpr HistoryEntry kClusterSlotsHistory4[] = {
+    {"4.0.0", "Added node IDs."},
+    {"7.0.0", "Added additional networking metadata field."},
+};
+
+constexpr ArgDoc kClusterAddslotsArgs5[] = {
+    {.name = "slot", .type = "integer", .flags = kArgMultiple},
+};
+
+constexpr ArgDoc kClusterGetkeysinslotArgs6[] = {
+    {.name = "slot", .type = "integer"},
+    {.name = "count", .type = "integer"},
+};
+
+constexpr ArgDoc kClusterResetHardSoftArgs7[] = {
+    {.name = "hard", .type = "pure-token", .token = "HARD"},
+    {.name = "soft", .type = "pure-token", .token = "SOFT"},
+};
+
+constexpr ArgDoc kClusterResetArgs8[] = {
+    {.name = "hard_soft", .type = "oneof", .flags = kArgOptional, .arguments = kClusterResetHardSoftArgs7},
+};
+
+constexpr ArgDoc kClusterKeyslotArgs9[] = {
+    {.name = "key", .type = "string"},
+};
+
+constexpr ArgDoc kClusterFailoverOptionsArgs10[] = {
+    {.name = "force", .type = "pure-token", .token = "FORCE"},
+    {.name = "takeover", .type = "pure-token", .token = "TAKEOVER"},
+};
+
+constexpr ArgDoc kClusterFailoverArgs11[] = {
+    {.name = "options", .type = "oneof", .flags = kArgOptional, .arguments = kClusterFailoverOptionsArgs10},
+};
+
+constexpr ArgDoc kClusterDelslotsArgs12[] = {
+    {.name = "slot", .type = "integer", .flags = kArgMultiple},
+};
+
+constexpr ArgDoc kClusterSetslotSubcommandArgs13[] = {
+    {.name = "node-id", .type = "string", .token = "IMPORTING"},
+    {.name = "node-id", .type = "string", .token = "MIGRATING"},
+    {.name = "node-id", .type = "string", .token = "NODE"},
+    {.name = "stable", .type = "pure-token", .token = "STABLE"},
+};
+
+constexpr ArgDoc kClusterSetslotArgs14[] = {
+    {.name = "slot", .type = "integer"},
+    {.name = "subcommand", .type = "oneof", .arguments = kClusterSetslotSubcommandArgs13},
+};
+
+constexpr ArgDoc kClusterDelslotsrangeStartSlotEndSlotArgs15[] = {
+    {.name = "start-slot", .type = "integer"},
+    {.name = "end-slot", .type = "integer"},
+};
+
+constexpr ArgDoc kClusterDelslotsrangeArgs16[] = {
+    {.name = "start-slot_end-slot", .type = "block", .flags = kArgMultiple, .arguments = kClusterDelslotsrangeStartSlotEndSlotArgs15},
+};
+
+constexpr ArgDoc kClusterCountkeysinslotArgs17[] = {
+    {.name = "slot", .type = "integer"},
+};
+
+constexpr ArgDoc kClusterSetConfigEpochArgs18[] = {
+    {.name = "config-epoch", .type = "integer"},
+};
+
+constexpr ArgDoc kClusterReplicateArgs19[] = {
+    {.name = "node-id", .type = "string"},
+};
+
+constexpr ArgDoc kClusterAddslotsrangeStartSlotEndSlotArgs20[] = {
+    {.name = "start-slot", .type = "integer"},
+    {.name = "end-slot", .type = "integer"},
+};
+
+constexpr ArgDoc kClusterAddslotsrangeArgs21[] = {
+    {.name = "start-slot_end-slot", .type = "block", .flags = kArgMultiple, .arguments = kClusterAddslotsrangeStartSlotEndSlotArgs20},
+};
+
+constexpr ArgDoc kClusterReplicasArgs22[] = {
+    {.name = "node-id", .type = "string"},
+};
+
+constexpr HistoryEntry kClusterMeetHistory23[] = {
+    {"4.0.0", "Added the optional `cluster_bus_port` argument."},
+};
+
+constexpr ArgDoc kClusterMeetArgs24[] = {
+    {.name = "ip", .type = "string"},
+    {.name = "port", .type = "integer"},
+    {.name = "cluster_bus_port", .type = "integer", .since = "4.0.0", .flags = kArgOptional},
+};
+
 constexpr CommandMeta kRows[] = {
     {.name = "move",
      .summary = "Move a key to another database",
@@ -2609,6 +2717,209 @@ constexpr CommandMeta kRows[] = {
      .group = "server",
      .complexity = "O(1)",
      .doc_flags = "syscmd"},
+    {.name = "asking",
+     .summary = "Sent by cluster clients after an -ASK redirect",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)"},
+    {.name = "readwrite",
+     .summary = "Disables read queries for a connection to a cluster replica node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)"},
+    {.name = "cluster",
+     .summary = "A container for cluster commands",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "Depends on subcommand."},
+    {.name = "cluster|slaves",
+     .summary = "List replica nodes of the specified master node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .doc_flags = "deprecated",
+     .deprecated_since = "5.0.0",
+     .replaced_by = "`CLUSTER REPLICAS`",
+     .arguments = kClusterSlavesArgs1,
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|count-failure-reports",
+     .summary = "Return the number of failure reports active for a given node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the number of failure reports",
+     .arguments = kClusterCountFailureReportsArgs2,
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|forget",
+     .summary = "Remove a node from the nodes table",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterForgetArgs3,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|bumpepoch",
+     .summary = "Advance the cluster config epoch",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .tips = "nondeterministic_output",
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|flushslots",
+     .summary = "Delete a node's own slots information",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|nodes",
+     .summary = "Get Cluster config for the node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of Cluster nodes",
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|slots",
+     .summary = "Get array of Cluster slot to node mappings",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of Cluster nodes",
+     .doc_flags = "deprecated",
+     .deprecated_since = "7.0.0",
+     .replaced_by = "`CLUSTER SHARDS`",
+     .history = kClusterSlotsHistory4,
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|myid",
+     .summary = "Return the node id",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)"},
+    {.name = "cluster|shards",
+     .summary = "Get array of cluster slots to node mappings",
+     .since = "7.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of cluster nodes",
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|help",
+     .summary = "Show helpful text about the different subcommands",
+     .since = "5.0.0",
+     .group = "cluster",
+     .complexity = "O(1)"},
+    {.name = "cluster|addslots",
+     .summary = "Assign new hash slots to receiving node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of hash slot arguments",
+     .arguments = kClusterAddslotsArgs5,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|getkeysinslot",
+     .summary = "Return local key names in the specified hash slot",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(log(N)) where N is the number of requested keys",
+     .arguments = kClusterGetkeysinslotArgs6,
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|reset",
+     .summary = "Reset a Redis Cluster node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.",
+     .arguments = kClusterResetArgs8},
+    {.name = "cluster|keyslot",
+     .summary = "Returns the hash slot of the specified key",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the number of bytes in the key",
+     .arguments = kClusterKeyslotArgs9},
+    {.name = "cluster|failover",
+     .summary = "Forces a replica to perform a manual failover of its master.",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterFailoverArgs11,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|delslots",
+     .summary = "Set hash slots as unbound in receiving node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of hash slot arguments",
+     .arguments = kClusterDelslotsArgs12,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|setslot",
+     .summary = "Bind a hash slot to a specific node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterSetslotArgs14,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|delslotsrange",
+     .summary = "Set hash slots as unbound in receiving node",
+     .since = "7.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of the slots between the start slot and end slot arguments.",
+     .arguments = kClusterDelslotsrangeArgs16,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|info",
+     .summary = "Provides info about Redis Cluster node state",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|countkeysinslot",
+     .summary = "Return the number of local keys in the specified hash slot",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterCountkeysinslotArgs17},
+    {.name = "cluster|saveconfig",
+     .summary = "Forces the node to save cluster state on disk",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|set-config-epoch",
+     .summary = "Set the configuration epoch in a new node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterSetConfigEpochArgs18,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|replicate",
+     .summary = "Reconfigure a node as a replica of the specified master node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterReplicateArgs19,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|addslotsrange",
+     .summary = "Assign new hash slots to receiving node",
+     .since = "7.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of the slots between the start slot and end slot arguments.",
+     .arguments = kClusterAddslotsrangeArgs21,
+     .extra_flags = "no_async_loading"},
+    {.name = "cluster|replicas",
+     .summary = "List replica nodes of the specified master node",
+     .since = "5.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .arguments = kClusterReplicasArgs22,
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|links",
+     .summary = "Returns a list of all TCP links to and from peer nodes in cluster",
+     .since = "7.0.0",
+     .group = "cluster",
+     .complexity = "O(N) where N is the total number of Cluster nodes",
+     .tips = "nondeterministic_output"},
+    {.name = "cluster|meet",
+     .summary = "Force a node cluster to handshake with another node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)",
+     .history = kClusterMeetHistory23,
+     .arguments = kClusterMeetArgs24,
+     .extra_flags = "no_async_loading"},
+    {.name = "readonly",
+     .summary = "Enables read queries for a connection to a cluster replica node",
+     .since = "3.0.0",
+     .group = "cluster",
+     .complexity = "O(1)"},
 };
 
 }  // namespace

@@ -9,6 +9,13 @@
 namespace lrukv::server {
 
 bool Server::StartClusterNode() {
+  // As Redis, though lrukv opens no bus: the bus port it would show must be a port.
+  if (config_.cluster_port == 0 && config_.port > 65535 - cmd::cluster::kBusPortOffset) {
+    Log(LogLevel::kWarning,
+        "Redis port number too high. Cluster communication port is 10,000 port numbers higher "
+        "than your Redis port. Your Redis port number must be 55535 or less.");
+    return false;
+  }
   std::string id;
   std::string error;
   bool created = false;
