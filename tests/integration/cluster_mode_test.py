@@ -7,7 +7,10 @@ import os
 import random
 import re
 import socket
+import ssl
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -28,12 +31,14 @@ def encode(*args):
 
 
 class Conn:
-    def __init__(self, host, port=None, unix_path=None):
+    def __init__(self, host, port=None, unix_path=None, tls=None):
         if unix_path:
             self.sock = socket.socket(socket.AF_UNIX)
             self.sock.connect(unix_path)
         else:
             self.sock = socket.create_connection((host, port), timeout=30)
+        if tls:
+            self.sock = tls.wrap_socket(self.sock, server_hostname="server")
         self.sock.settimeout(30)
         self.buf = b""
 
@@ -218,8 +223,7 @@ def test_cluster_key_subcommands_and_errors_match():
              ("CLUSTER", "KEYSLOT", "{user1}a"), ("CLUSTER", "KEYSLOT", ""),
              ("CLUSTER", "COUNTKEYSINSLOT", "8106"), ("CLUSTER", "COUNTKEYSINSLOT", "0"),
              ("CLUSTER", "COUNTKEYSINSLOT", "16384"), ("CLUSTER", "COUNTKEYSINSLOT", "-1"),
-             ("CLUSTER", "COUNTKEYSINSLOT", "x"), ("CLUSTER", "GETKEYSINSLOT", "8106", "1"),
-             ("CLUSTER", "GETKEYSINSLOT", "8106", "0"), ("CLUSTER", "GETKEYSINSLOT", "1", "5"),
+             ("CLUSTER", "COUNTKEYSINSLOT", "x"), ("CLUSTER", "GETKEYSINSLOT", "8106", "0"), ("CLUSTER", "GETKEYSINSLOT", "1", "5"),
              ("CLUSTER", "GETKEYSINSLOT", "8106", "-1"),
              ("CLUSTER", "GETKEYSINSLOT", "16384", "1"), ("CLUSTER", "GETKEYSINSLOT", "x", "1"),
              ("CLUSTER", "REPLICAS", "nosuchnode"), ("CLUSTER", "SLAVES", "nosuchnode"),
@@ -233,6 +237,9 @@ def test_cluster_key_subcommands_and_errors_match():
         assert slot == 8106
         keys = plain(c.call("CLUSTER", "GETKEYSINSLOT", str(slot), "10"))
         assert sorted(keys) == ["{user1}a", "{user1}b"], keys
+        # at most `count` keys, in the server's own order (Redis's is its dict's)
+        one = plain(c.call("CLUSTER", "GETKEYSINSLOT", str(slot), "1"))
+        assert len(one) == 1 and one[0] in keys, one
         c.close()
 
 
@@ -365,6 +372,42 @@ def test_announced_address_is_the_clients_own_unless_announced():
         admin.close()
     finally:
         server.cleanup()
+
+
+def test_tls_clients_are_told_the_tls_port():
+    d = tempfile.mkdtemp(prefix="lrukv-cluster-tls-")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for argv in (["req", "-x509"] + ec + ["-days", "2", "-subj", "/CN=ca", "-keyout", "ca.key",
+                                          "-out", "ca.crt"],
+                 ["req"] + ec + ["-subj", "/CN=server", "-keyout", "server.key", "-out",
+                                 "server.csr"],
+                 ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                  "-CAcreateserial", "-days", "2", "-out", "server.crt"]):
+        subprocess.run(["openssl"] + argv, cwd=d, check=True, capture_output=True)
+    tls_port = servers.free_port()
+    server = start_lrukv_cluster(["--tls-port", str(tls_port), "--tls-auth-clients", "no",
+                                  "--tls-cert-file", os.path.join(d, "server.crt"),
+                                  "--tls-key-file", os.path.join(d, "server.key")])
+    try:
+        ctx = ssl.create_default_context(cafile=os.path.join(d, "ca.crt"))
+        c = Conn("127.0.0.1", tls_port, tls=ctx)
+        assert slots_address(c) == ("127.0.0.1", tls_port)
+        assert plain(c.call("CLUSTER", "NODES")).split()[1].startswith(f"127.0.0.1:{tls_port}@")
+        shard = plain(c.call("CLUSTER", "SHARDS"))[0][3][0]
+        fields = dict(zip(shard[::2], shard[1::2]))
+        assert (fields["port"], fields["tls-port"]) == (server.port, tls_port), fields
+        c.close()
+        c = Conn("127.0.0.1", server.port)
+        assert slots_address(c) == ("127.0.0.1", server.port)
+        assert c.call("CONFIG", "SET", "cluster-announce-tls-port", "7443") == ("+", "OK")
+        c.close()
+        c = Conn("127.0.0.1", tls_port, tls=ctx)
+        assert slots_address(c) == ("127.0.0.1", 7443)
+        c.close()
+    finally:
+        server.cleanup()
+        import shutil
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def test_disabled_cluster_answers_as_redis_without_cluster():
