@@ -35,11 +35,16 @@ uint16_t Crc16(std::string_view data) {
   return crc;
 }
 
+// Plain byte loops: keys are short, and for them a loop is about half the instructions of two
+// string_view::find (memchr) calls (callgrind, 5-byte keys).
 std::string_view HashTag(std::string_view key) {
-  const size_t open = key.find('{');
-  if (open == std::string_view::npos) return key;
-  const size_t close = key.find('}', open + 1);
-  if (close == std::string_view::npos || close == open + 1) return key;
+  const size_t n = key.size();
+  size_t open = 0;
+  while (open < n && key[open] != '{') ++open;
+  if (open == n) return key;
+  size_t close = open + 1;
+  while (close < n && key[close] != '}') ++close;
+  if (close == n || close == open + 1) return key;
   return key.substr(open + 1, close - open - 1);
 }
 
