@@ -66,13 +66,15 @@ def free_port():
 class Server:
     """One server process. `args` are appended after --port/--bind/--dir; `dir` defaults to a
     fresh temporary directory that stop() removes unless keep_dir is set. `argv_prefix` runs
-    the server under another program that execs it (["prlimit", "--nofile=1024:1024"])."""
+    the server under another program that execs it (["prlimit", "--nofile=1024:1024"]). `port`
+    reuses a known port (a restart where a client expects the server); else a free one."""
 
-    def __init__(self, binary, args=(), dir=None, wait=True, extra_env=None, argv_prefix=()):
+    def __init__(self, binary, args=(), dir=None, wait=True, extra_env=None, argv_prefix=(),
+                 port=None):
         self.binary = binary
         self.own_dir = dir is None
         self.dir = dir or tempfile.mkdtemp(prefix="lrukv-it-")
-        self.port = free_port()
+        self.port = port or free_port()
         self.log_path = os.path.join(self.dir, f"server-{self.port}.log")
         argv = list(argv_prefix) + [binary, "--port", str(self.port), "--bind", "127.0.0.1",
                                     "--dir", self.dir]
@@ -145,9 +147,10 @@ def lrukv_binary(build_dir):
     return os.path.join(os.path.abspath(build_dir), "lrukv-server")
 
 
-def start_lrukv(build_dir, args=(), dir=None, wait=True):
+def start_lrukv(build_dir, args=(), dir=None, wait=True, port=None):
     """lrukv with no automatic snapshots unless `args` set `--save`."""
-    return Server(lrukv_binary(build_dir), ["--save", ""] + list(args), dir=dir, wait=wait)
+    return Server(lrukv_binary(build_dir), ["--save", ""] + list(args), dir=dir, wait=wait,
+                  port=port)
 
 
 def start_redis(args=(), dir=None, wait=True):
