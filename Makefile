@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 PORT       ?= 6379
 SERVER      = $(BUILD)/lrukv-server
 
-.PHONY: all build run test unit compat clients asan asan-test bench bench-persist bench-watchers soak deps clean format fuzz
+.PHONY: all build run test unit compat clients asan asan-test bench bench-persist bench-proxy bench-watchers soak deps clean format fuzz
 
 all: build
 
@@ -53,6 +53,11 @@ bench: build
 # pause (~5 min).
 bench-persist: build
 	tools/bench-persist --lrukv $(SERVER) --out $(BUILD)/bench-persist.md
+
+# Issue 7's figures: 3 lrukv nodes behind twemproxy (nutcracker) against one node directly,
+# GET and SET at 50 clients -P 1 / -P 16 and 1 client, 5 rounds (~5 min).
+bench-proxy: build
+	tools/bench-proxy --lrukv $(SERVER) --out $(BUILD)/bench-proxy.md
 
 # Issue 5's watcher figures: a MONITOR and a subscriber that never read under a full
 # redis-benchmark load, the other clients' p99 against the same run without them (~10 min).
