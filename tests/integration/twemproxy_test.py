@@ -2,7 +2,8 @@
 the proxy land each on exactly one node, where a model of twemproxy's ketama ring
 (tests/integration/ketama.py) says, evenly; a node killed with SIGKILL is ejected after
 server_failure_limit failures and its keys are rehashed onto the others; restarted on its port,
-it is taken back after server_retry_timeout, with its dump's (now stale) values.
+it is tried again after server_retry_timeout (and ejected again while it is down), and once
+restarted on its port it is taken back, with its dump's (now stale) values.
 
 The pool's settings (the README's "Several nodes behind twemproxy" shows the same file):
 - distribution ketama, hash fnv1a_64: consistent hashing, so losing one node moves only its
@@ -246,6 +247,18 @@ def test_killed_node_is_ejected_then_taken_back():
             f"the checks while node-b is out took {elapsed:.1f}s, too close to "
             f"server_retry_timeout ({RETRY_TIMEOUT_MS} ms): node-b would be retried while down")
 
+        # server_retry_timeout after the ejection, node-b still down: the next request for its
+        # arcs rebuilds the ring with it and tries it. The failure count restarted at the
+        # ejection and there is no connection left to close, so server_failure_limit requests
+        # fail before it is ejected again.
+        time.sleep(max(0.0, ejected_at + RETRY_TIMEOUT_MS / 1000 - time.monotonic()) + 0.1)
+        replies = [raw.call("GET", k) for k in untouched[:5]]
+        ejected_at = time.monotonic()
+        assert replies == [RespError("ERR Connection refused")] * FAILURE_LIMIT + [None] * (
+            5 - FAILURE_LIMIT), replies
+        wait_for("nutcracker's stats to count the second ejection",
+                 lambda: proxy.stats()["lrukv"]["server_ejects"] == 2)
+
         # node-b restarts on its port and loads its dump. Until server_retry_timeout has passed
         # since the ejection nutcracker keeps it out; the first request after that rebuilds the
         # ring with it and goes to it.
@@ -278,7 +291,7 @@ def test_killed_node_is_ejected_then_taken_back():
         stats = wait_for("nutcracker to reconnect to node-b",
                          lambda: (s := proxy.stats()["lrukv"])["node-b"]["server_connections"] == 1
                          and s)
-        assert stats["server_ejects"] == 1, stats
+        assert stats["server_ejects"] == 2, stats
     with_cluster(body)
 
 
