@@ -45,7 +45,11 @@ class Nutcracker:
             raise RuntimeError(f"nutcracker rejects its configuration:\n{self.config}\n"
                                f"{check.stdout}{check.stderr}")
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.cleanup()
+            raise
 
     def wait_ready(self, timeout=10):
         deadline = time.monotonic() + timeout

@@ -240,8 +240,9 @@ def test_killed_node_is_ejected_then_taken_back():
         held = {i: node_keys(cluster.nodes[i]) for i in rest}
         for k in rewritten + new:
             assert k in held[rest[without.node_of(k)]], f"{k} not where the 2-node ring puts it"
-        assert mget(client, keys) == [b"during" if k in set(rewritten) else
-                                      None if k in set(untouched) else b"before" for k in keys]
+        rewritten_set, untouched_set = set(rewritten), set(untouched)
+        assert mget(client, keys) == [b"during" if k in rewritten_set else
+                                      None if k in untouched_set else b"before" for k in keys]
         elapsed = time.monotonic() - ejected_at
         assert elapsed < RETRY_TIMEOUT_MS / 1000 * 0.8, (
             f"the checks while node-b is out took {elapsed:.1f}s, too close to "
