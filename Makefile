@@ -55,7 +55,7 @@ bench-persist: build
 	tools/bench-persist --lrukv $(SERVER) --out $(BUILD)/bench-persist.md
 
 # Issue 7's figures: 3 lrukv nodes behind twemproxy (nutcracker) against one node directly,
-# GET and SET at 50 clients -P 1 / -P 16 and 1 client, 5 rounds (~7 min).
+# GET and SET at 50 clients -P 1 / -P 16 and 1 client, 5 rounds (~4 min on a quiet machine).
 bench-proxy: build
 	tools/bench-proxy --lrukv $(SERVER) --out $(BUILD)/bench-proxy.md
 
