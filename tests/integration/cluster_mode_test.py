@@ -15,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servers  # noqa: E402
+from raw_resp import RawClient  # noqa: E402
 
 ARGS = servers.parse_args(__doc__)
 ETH0_IP = "192.0.2.2"  # the test machine's eth0 address (README: tests need it)
@@ -22,16 +23,10 @@ ETH0_IP = "192.0.2.2"  # the test machine's eth0 address (README: tests need it)
 
 # ---- A typed RESP reader: replies keep their RESP type, so RESP2/RESP3 shapes are compared ----
 
-def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
+class Conn(RawClient):
+    """raw_resp's client over TCP, TLS or a unix socket, whose replies keep their RESP type."""
 
-
-class Conn:
-    def __init__(self, host, port=None, unix_path=None, tls=None):
+    def __init__(self, host, port=None, unix_path=None, tls=None):  # noqa: super() takes a port
         if unix_path:
             self.sock = socket.socket(socket.AF_UNIX)
             self.sock.connect(unix_path)
@@ -41,18 +36,6 @@ class Conn:
             self.sock = tls.wrap_socket(self.sock, server_hostname="server")
         self.sock.settimeout(30)
         self.buf = b""
-
-    def _fill(self):
-        chunk = self.sock.recv(1 << 16)
-        if not chunk:
-            raise ConnectionError("closed")
-        self.buf += chunk
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
 
     def _bytes(self, n):
         while len(self.buf) < n + 2:
@@ -79,17 +62,6 @@ class Conn:
         if kind == "_":
             return (kind, None)
         raise ValueError(f"bad reply line {line!r}")
-
-    def call(self, *args):
-        self.sock.sendall(encode(*args))
-        return self.reply()
-
-    def pipeline(self, commands):
-        self.sock.sendall(b"".join(encode(*c) for c in commands))
-        return [self.reply() for _ in commands]
-
-    def close(self):
-        self.sock.close()
 
 
 def plain(r):
@@ -193,7 +165,7 @@ def test_keyslot_matches_redis_for_10k_random_keys():
     got = []
     for server in (REDIS, LRUKV):
         c = Conn("127.0.0.1", server.port)
-        got.append(c.pipeline(commands))
+        got.append(c.pipeline(*commands))
         c.close()
     mismatched = [(k, a, b) for k, a, b in zip(keys, got[0], got[1]) if a != b]
     assert not mismatched, f"{len(mismatched)} keys differ, first: {mismatched[:3]}"
@@ -445,7 +417,7 @@ def test_node_id_survives_a_restart_and_other_databases_are_refused():
         # A dump with a key in db 1 (written without cluster mode) stops a cluster start.
         plain_node = servers.start_lrukv(ARGS.build_dir, dir=d)
         c = Conn("127.0.0.1", plain_node.port)
-        assert c.pipeline([("SELECT", "1"), ("SET", "k", "v"), ("SAVE",)])[2] == ("+", "OK")
+        assert c.pipeline(("SELECT", "1"), ("SET", "k", "v"), ("SAVE",))[2] == ("+", "OK")
         c.close()
         plain_node.cleanup()
         refused = servers.Server(servers.lrukv_binary(ARGS.build_dir),

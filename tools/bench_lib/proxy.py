@@ -28,9 +28,9 @@ def pool_config(port, nodes):
     return "\n".join(lines) + "\n"
 
 
-class Proxy:
+class Proxy(procs.Server):
     """nutcracker pinned to cpu in front of nodes (procs.Server), its files in a directory of
-    workdir."""
+    workdir. A Server for cli, cpu_seconds and stop; started and preloaded its own way."""
 
     def __init__(self, name, nodes, cpu, workdir, start_timeout_s=10):
         self.name, self.port = name, procs.free_port()
@@ -53,10 +53,6 @@ class Proxy:
         self.stop()
         raise RuntimeError(f"{name} did not start: {' '.join(cmd)} (log: {self.log_path})")
 
-    def cli(self, *args):
-        r = subprocess.run(["redis-cli", "-p", str(self.port)] + list(args), capture_output=True)
-        return r.stdout.decode(errors="replace").strip()
-
     def preload(self, nkeys, value_len, batch=10_000):
         """SETs keys 0..nkeys-1 named as redis-benchmark names them, each to value_len bytes,
         through the proxy; fails unless every reply is +OK."""
@@ -75,17 +71,3 @@ class Proxy:
                 if got != want:
                     raise RuntimeError(f"{self.name}: preload through the proxy got "
                                        f"{got[:200]!r}... (log: {self.log_path})")
-
-    def cpu_seconds(self):
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / procs.CLK_TCK
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
