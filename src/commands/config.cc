@@ -356,6 +356,19 @@ bool ParsePercentiles(std::string_view value, std::vector<double>* out, std::str
   return true;
 }
 
+// cluster-announce-hostname: Redis keeps it as a C string (a NUL ends it) and allows only
+// letters, digits, '-' and '.' (it goes into CLUSTER SLOTS / SHARDS replies unquoted).
+bool ParseAnnouncedHostname(std::string* text, std::string* reason) {
+  text->resize(std::min(text->size(), text->find('\0')));
+  for (char c : *text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') {
+      *reason = "Hostnames may only contain alphanumeric characters, hyphens or dots";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 // ---- The directive table ----
@@ -606,6 +619,9 @@ bool Config::Store(const Directive& d, std::string_view value, Source source,
     }
     case Kind::kString:
       text = std::string(value);
+      if (d.name == "cluster-announce-hostname" && !ParseAnnouncedHostname(&text, reason)) {
+        return false;
+      }
       break;
     case Kind::kSave: {
       if (!value.empty()) {

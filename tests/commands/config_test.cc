@@ -141,6 +141,23 @@ TEST_CASE("config: CONFIG SET errors use Redis 7.0's words") {
         "ERR CONFIG SET failed (possibly related to argument 'HZ') - duplicate parameter");
 }
 
+TEST_CASE("config: cluster-announce-hostname takes Redis's hostname characters, up to a NUL") {
+  Config c;
+  CHECK(SetError(c, {{"cluster-announce-hostname", "node-1.example"}}) == "OK");
+  CHECK(c.Get("cluster-announce-hostname") == "node-1.example");
+  const std::string refused =
+      "ERR CONFIG SET failed (possibly related to argument 'cluster-announce-hostname') - "
+      "Hostnames may only contain alphanumeric characters, hyphens or dots";
+  CHECK(SetError(c, {{"cluster-announce-hostname", "1 2 3"}}) == refused);
+  CHECK(SetError(c, {{"cluster-announce-hostname", "a_b"}}) == refused);
+  CHECK(SetError(c, {{"cluster-announce-hostname", "\xff\x01zz"}}) == refused);
+  CHECK(c.Get("cluster-announce-hostname") == "node-1.example");
+  // Redis reads it as a C string: what follows a NUL is not looked at, nor kept.
+  CHECK(SetError(c, {{"cluster-announce-hostname", std::string("ab\0!!", 5)}}) == "OK");
+  CHECK(c.Get("cluster-announce-hostname") == "ab");
+  CHECK(SetError(c, {{"cluster-announce-hostname", ""}}) == "OK");
+}
+
 TEST_CASE("config: CONFIG SET of several pairs is all or nothing") {
   Config c;
   CHECK(SetError(c, {{"maxmemory", "100mb"}, {"hz", "abc"}}) ==
