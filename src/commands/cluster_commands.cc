@@ -56,16 +56,19 @@ void CmdClusterInfo(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", info);
 }
 
-// CLUSTER NODES: one "myself,master" line: id ip:port@bus flags master ping pong epoch link
-// slots.
+// CLUSTER NODES: one "myself,master" line: id ip:port@bus[,hostname] flags master ping pong
+// epoch link slots.
 void CmdClusterNodes(CommandContext& ctx) {
   if (!ClusterEnabledOrReply(ctx)) return;
   const cluster::Endpoint e = EndpointFor(ctx.server.config, ctx.client);
-  ctx.reply.Verbatim("txt", fmt::format("{} {}:{}@{} myself,master - 0 0 0 connected 0-{}\n",
-                                        MyId(ctx), e.ip, e.port, e.bus_port, kLastSlot));
+  // A hostname follows the bus port after a comma, as Redis 7.0 prints it.
+  const std::string hostname = e.hostname.empty() ? "" : fmt::format(",{}", e.hostname);
+  ctx.reply.Verbatim("txt", fmt::format("{} {}:{}@{}{} myself,master - 0 0 0 connected 0-{}\n",
+                                        MyId(ctx), e.ip, e.port, e.bus_port, hostname,
+                                        kLastSlot));
 }
 
-// CLUSTER SLOTS: [[0, 16383, [ip, port, id, {}]]]
+// CLUSTER SLOTS: [[0, 16383, [endpoint, port, id, {ip?, hostname?}]]]
 void CmdClusterSlots(CommandContext& ctx) {
   if (!ClusterEnabledOrReply(ctx)) return;
   const cluster::Endpoint e = EndpointFor(ctx.server.config, ctx.client);
@@ -74,14 +77,30 @@ void CmdClusterSlots(CommandContext& ctx) {
   ctx.reply.Integer(0);
   ctx.reply.Integer(kLastSlot);
   ctx.reply.ArrayHeader(4);
-  ctx.reply.Bulk(e.ip);
+  if (e.preferred == cluster::EndpointType::kUnknown) {
+    ctx.reply.Null();
+  } else {
+    ctx.reply.Bulk(cluster::PreferredEndpoint(e));
+  }
   ctx.reply.Integer(e.port);
   ctx.reply.Bulk(MyId(ctx));
-  ctx.reply.MapHeader(0);  // no hostname or other endpoint metadata
+  // The networking metadata: what the endpoint above is not (Redis's addNodeToNodeReply).
+  const bool ip_aside = e.preferred != cluster::EndpointType::kIp;
+  const bool hostname_aside =
+      e.preferred != cluster::EndpointType::kHostname && !e.hostname.empty();
+  ctx.reply.MapHeader(ip_aside + hostname_aside);
+  if (ip_aside) {
+    ctx.reply.Bulk("ip");
+    ctx.reply.Bulk(e.ip);
+  }
+  if (hostname_aside) {
+    ctx.reply.Bulk("hostname");
+    ctx.reply.Bulk(e.hostname);
+  }
 }
 
-// CLUSTER SHARDS: [{slots: [0, 16383], nodes: [{id, port, tls-port, ip, endpoint, role,
-// replication-offset, health}]}]
+// CLUSTER SHARDS: [{slots: [0, 16383], nodes: [{id, port, tls-port, ip, endpoint, hostname,
+// role, replication-offset, health}]}]
 void CmdClusterShards(CommandContext& ctx) {
   if (!ClusterEnabledOrReply(ctx)) return;
   const cluster::Endpoint e = EndpointFor(ctx.server.config, ctx.client);
@@ -93,7 +112,7 @@ void CmdClusterShards(CommandContext& ctx) {
   ctx.reply.Integer(kLastSlot);
   ctx.reply.Bulk("nodes");
   ctx.reply.ArrayHeader(1);
-  ctx.reply.MapHeader(6 + (e.tcp_port != 0) + (e.tls_port != 0));
+  ctx.reply.MapHeader(6 + (e.tcp_port != 0) + (e.tls_port != 0) + !e.hostname.empty());
   ctx.reply.Bulk("id");
   ctx.reply.Bulk(MyId(ctx));
   if (e.tcp_port != 0) {
@@ -107,7 +126,11 @@ void CmdClusterShards(CommandContext& ctx) {
   ctx.reply.Bulk("ip");
   ctx.reply.Bulk(e.ip);
   ctx.reply.Bulk("endpoint");
-  ctx.reply.Bulk(e.ip);
+  ctx.reply.Bulk(cluster::PreferredEndpoint(e));
+  if (!e.hostname.empty()) {
+    ctx.reply.Bulk("hostname");
+    ctx.reply.Bulk(e.hostname);
+  }
   ctx.reply.Bulk("role");
   ctx.reply.Bulk("master");
   ctx.reply.Bulk("replication-offset");

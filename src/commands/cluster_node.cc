@@ -143,7 +143,24 @@ Endpoint EndpointFor(const Config& config, const ClientState& client) {
   e.bus_port = config.cluster_announce_bus_port != 0 ? config.cluster_announce_bus_port
                : config.cluster_port != 0            ? config.cluster_port
                                                      : base + kBusPortOffset;
+  e.hostname = config.cluster_announce_hostname;
+  const std::string& type = config.cluster_preferred_endpoint_type;
+  e.preferred = type == "hostname"           ? EndpointType::kHostname
+                : type == "unknown-endpoint" ? EndpointType::kUnknown
+                                             : EndpointType::kIp;
   return e;
+}
+
+std::string_view PreferredEndpoint(const Endpoint& e) {
+  switch (e.preferred) {
+    case EndpointType::kIp:
+      return e.ip;
+    case EndpointType::kHostname:
+      return e.hostname.empty() ? "?" : e.hostname;
+    case EndpointType::kUnknown:
+      return "";
+  }
+  return e.ip;
 }
 
 }  // namespace lrukv::cmd::cluster

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "src/commands/client_state.h"
 #include "src/commands/config.h"
@@ -28,6 +29,8 @@ std::string NodesFilePath(const Config& config);
 bool LoadOrCreateNodeId(const Config& config, std::string* id, bool* created,
                         std::string* error);
 
+enum class EndpointType { kIp, kHostname, kUnknown };
+
 // Where a client is told to reach this node.
 struct Endpoint {
   std::string ip;    // cluster-announce-ip, else the client's local address (never empty)
@@ -35,7 +38,13 @@ struct Endpoint {
   int tcp_port = 0;  // plaintext port (0: none)
   int tls_port = 0;  // TLS port (0: none)
   int bus_port = 0;  // cluster-announce-bus-port, cluster-port, or port + 10000
+  std::string_view hostname;  // cluster-announce-hostname ("": none)
+  EndpointType preferred = EndpointType::kIp;  // cluster-preferred-endpoint-type
 };
+
+// What SLOTS and SHARDS give as a node's endpoint, Redis's clusterGetPreferredEndpoint:
+// the address, the hostname ("?" while none is set), or "" (SLOTS: a null) for unknown.
+std::string_view PreferredEndpoint(const Endpoint& e);
 
 // The endpoint as `client` sees it: the address and listener port of its own connection
 // (getsockname) unless announced. A unix-socket client gets 127.0.0.1 and the TCP port

@@ -64,6 +64,7 @@ constexpr std::string_view kPolicies[] = {"volatile-lru", "volatile-lfu",   "vol
                                           "volatile-ttl", "allkeys-lru",    "allkeys-lfu",
                                           "allkeys-random", "noeviction"};
 constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning"};
+constexpr std::string_view kEndpointTypes[] = {"ip", "hostname", "unknown-endpoint"};
 constexpr std::string_view kAppendFsync[] = {"always", "everysec", "no"};
 constexpr std::string_view kTlsAuthClients[] = {"no", "yes", "optional"};
 
@@ -420,7 +421,9 @@ static const std::vector<Config::Directive>& Table() {
          65535},
         {"cluster-announce-bus-port", Kind::kInt, 0, &C::cluster_announce_bus_port, "", 0,
          65535},
-        {"cluster-announce-hostname", Kind::kString, 0, {}, ""},
+        {"cluster-announce-hostname", Kind::kString, 0, &C::cluster_announce_hostname, ""},
+        {"cluster-preferred-endpoint-type", Kind::kEnum, 0, &C::cluster_preferred_endpoint_type,
+         "", 0, 0, kEndpointTypes},
         {"cluster-node-timeout", Kind::kInt, 0, {}, "15000", 0, kLLongMax},
         {"cluster-require-full-coverage", Kind::kBool, 0, {}, "yes"},
         {"cluster-allow-reads-when-down", Kind::kBool, 0, {}, "no"},

@@ -75,6 +75,9 @@ class Config {
   int cluster_announce_tls_port = 0;   // 0: the TLS port a TLS client connected to
   int cluster_announce_bus_port = 0;   // 0: cluster-port, else port + 10000 (shown only)
   int cluster_port = 0;                // the bus port Redis would listen on (shown only)
+  std::string cluster_announce_hostname;  // shown beside the address (SLOTS, SHARDS, NODES)
+  // ip | hostname | unknown-endpoint: what SLOTS and SHARDS give as the node's endpoint
+  std::string cluster_preferred_endpoint_type = "ip";
 
   // One `rename-command <from> <to>` line of the file or command line, in order; an empty
   // `to` disables the command. Applied to the command table by ApplyCommandRenames

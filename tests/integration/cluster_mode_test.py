@@ -135,10 +135,23 @@ NORM_REDIS = normaliser(REDIS, "")  # Redis 7.0: no address before meeting a pee
 NORM_LRUKV = normaliser(LRUKV, "127.0.0.1")
 
 
-def compare(commands, protocol=2, normalise=False, fresh=True):
-    """Sends `commands` in order on one connection to each server; asserts equal replies."""
+def only_id_normaliser(server):
+    nid = node_id(server.port)
+
+    def norm(r):
+        kind, v = r
+        if isinstance(v, list):
+            return (kind, [norm(x) for x in v])
+        return (kind, v.replace(nid, "<ID>") if isinstance(v, str) else v)
+    return norm
+
+
+def compare(commands, protocol=2, normalise=False, fresh=True, norms=None):
+    """Sends `commands` in order on one connection to each server; asserts equal replies.
+    normalise: through NORM_REDIS / NORM_LRUKV, or `norms` (one function per server)."""
     results = []
-    for server, norm in ((REDIS, NORM_REDIS), (LRUKV, NORM_LRUKV)):
+    norms = norms or (NORM_REDIS, NORM_LRUKV)
+    for server, norm in zip((REDIS, LRUKV), norms):
         c = Conn("127.0.0.1", server.port)
         if fresh:
             c.call("FLUSHALL")
@@ -305,6 +318,40 @@ def test_config_and_info():
         hello = plain(c.call("HELLO", "3"))
         assert hello[hello.index("mode") + 1] == "cluster"
         c.close()
+
+
+def test_hostname_and_preferred_endpoint_type_match():
+    """cluster-announce-hostname and cluster-preferred-endpoint-type (ip, hostname,
+    unknown-endpoint): the endpoint, the metadata beside it and the NODES line, as Redis. Both
+    announce the same address and ports here, so only the node id is normalised (Redis's own
+    empty address would hide the difference between it and unknown-endpoint's empty one)."""
+    announced = ("cluster-announce-ip", "10.9.9.9", "cluster-announce-port", "7000",
+                 "cluster-announce-bus-port", "17000")
+    admins = [Conn("127.0.0.1", s.port) for s in (REDIS, LRUKV)]
+    for admin in admins:
+        assert admin.call("CONFIG", "SET", *announced) == ("+", "OK")
+    try:
+        for hostname in ("node-1.example", ""):
+            for preferred in ("ip", "hostname", "unknown-endpoint"):
+                for admin in admins:
+                    assert admin.call("CONFIG", "SET", "cluster-announce-hostname", hostname,
+                                      "cluster-preferred-endpoint-type", preferred) == ("+", "OK")
+                for protocol in (2, 3):
+                    compare([("CLUSTER", "SLOTS"), ("CLUSTER", "SHARDS"), ("CLUSTER", "NODES"),
+                             ("CONFIG", "GET", "cluster-preferred-endpoint-type")],
+                            protocol=protocol, normalise=True, fresh=False,
+                            norms=(only_id_normaliser(REDIS), only_id_normaliser(LRUKV)))
+        c = admins[1]
+        assert c.call("CONFIG", "SET", "cluster-announce-hostname", "node-1.example",
+                      "cluster-preferred-endpoint-type", "hostname") == ("+", "OK")
+        node = plain(c.call("CLUSTER", "SLOTS"))[0][2]
+        assert node[0] == "node-1.example" and node[3] == ["ip", "10.9.9.9"], node
+    finally:
+        for admin in admins:
+            admin.call("CONFIG", "SET", "cluster-announce-hostname", "",
+                       "cluster-preferred-endpoint-type", "ip", "cluster-announce-ip", "",
+                       "cluster-announce-port", "0", "cluster-announce-bus-port", "0")
+            admin.close()
 
 
 def slots_address(conn):
