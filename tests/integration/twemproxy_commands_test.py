@@ -9,8 +9,6 @@ The outcomes are facts about the proxy, not about lrukv; redis-server behind the
 that lrukv is not the cause."""
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,8 +18,8 @@ import redis
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servers  # noqa: E402
 from raw_resp import RawClient, RespError  # noqa: E402
+from twemproxy import Nutcracker  # noqa: E402
 
-NUTCRACKER = "/usr/sbin/nutcracker"
 PASSWORD = "proxy-secret"
 
 CLOSED = "connection closed, no reply"
@@ -79,43 +77,19 @@ WITH_AUTH = [
 ]
 
 
-class Nutcracker:
-    """nutcracker in front of one node, on free ports (listen and stats), with its own config."""
+def start_proxy(node_port, redis_auth=None):
+    """nutcracker (twemproxy.py) in front of one node, in a temporary directory of its own."""
+    settings = dict(hash="fnv1a_64", distribution="ketama", redis=True, auto_eject_hosts=False,
+                    timeout=2000)
+    if redis_auth:
+        settings["redis_auth"] = redis_auth
+    return Nutcracker(tempfile.mkdtemp(prefix="lrukv-nutcracker-"), [(node_port, "node")],
+                      **settings)
 
-    def __init__(self, node_port, redis_auth=None):
-        self.dir = tempfile.mkdtemp(prefix="lrukv-nutcracker-")
-        self.port = servers.free_port()
-        lines = ["pool:", f"  listen: 127.0.0.1:{self.port}", "  hash: fnv1a_64",
-                 "  distribution: ketama", "  redis: true", "  auto_eject_hosts: false",
-                 "  timeout: 2000"]
-        if redis_auth:
-            lines.append(f"  redis_auth: {redis_auth}")
-        lines += ["  servers:", f"   - 127.0.0.1:{node_port}:1"]
-        conf = os.path.join(self.dir, "nutcracker.yml")
-        with open(conf, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        self.log_path = os.path.join(self.dir, "nutcracker.log")
-        self.proc = subprocess.Popen(
-            [NUTCRACKER, "-c", conf, "-s", str(servers.free_port()), "-a", "127.0.0.1",
-             "-o", self.log_path], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nutcracker did not start:\n{self.log()}")
-                time.sleep(0.02)
 
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        shutil.rmtree(self.dir, ignore_errors=True)
+def stop_proxy(proxy):
+    proxy.cleanup()
+    shutil.rmtree(proxy.dir, ignore_errors=True)
 
 
 def wait_ready_with_password(server, timeout_s=30):
@@ -203,11 +177,11 @@ if __name__ == "__main__":
         for name in ("lrukv-auth", "redis-auth"):
             wait_ready_with_password(NODES[name])
         for name, node in NODES.items():
-            PROXIES[name] = Nutcracker(node.port, PASSWORD if name.endswith("-auth") else None)
+            PROXIES[name] = start_proxy(node.port, PASSWORD if name.endswith("-auth") else None)
         code = servers.run_test_functions(globals())
     finally:
         for proxy in PROXIES.values():
-            proxy.stop()
+            stop_proxy(proxy)
         for node in NODES.values():
             node.cleanup()
     sys.exit(code)
